@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Sets everything up, then runs the whole test suite headless: the architecture contracts,
+# the core tests with Qt hidden, then every test. Fails when no test ran.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export QT_QPA_PLATFORM=offscreen
+
+echo "== Architecture contracts (import-linter)"
+.venv/bin/lint-imports
+
+echo "== Core tests, with Qt made unimportable"
+ANNOTATOR_HIDE_QT=1 .venv/bin/python -m pytest -q -p no:pytestqt tests/core "$@"
+
+echo "== The whole suite"
+.venv/bin/python -m pytest -q tests "$@"
