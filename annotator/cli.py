@@ -1,0 +1,144 @@
+"""The `annotator` command: the app by default, and import/export for scripts.
+
+Errors are one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator import APP_NAME, __version__
+
+log = logging.getLogger("annotator")
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = f"""{APP_NAME}: tag every claim in a news article by whose word it is and how far to trust it.
+
+usage:
+  annotator [PROJECT] [--annotator NAME]        start the app (on the default project without PROJECT)
+  annotator import FILE... --project PROJECT    import .txt/.md articles (creates the project if needed)
+  annotator export --project PROJECT --out CSV  write the claims dataset
+  annotator COMMAND --help                      the options of a command
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse prints its whole usage; one line is kinder in a terminal and a script log.
+        print(f"annotator: {message} (see annotator --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="annotator",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage=argparse.SUPPRESS,
+    )
+    parser.add_argument("project", nargs="?", type=Path, help="the project file to open or create")
+    parser.add_argument("--annotator", metavar="NAME", help="who is annotating (skips the name question)")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    return parser
+
+
+def _import_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="annotator import", description="Import .txt and .md files as articles.")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.add_argument("--project", type=Path, required=True, help="project file (created if needed)")
+    parser.add_argument("--title", help="the article's title (default: the file name without extension)")
+    parser.add_argument("--encoding", help="decode the files with this encoding instead of UTF-8")
+    return parser
+
+
+def _export_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="annotator export", description="Write the claims dataset as CSV.")
+    parser.add_argument("--project", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True, help="the CSV file to write")
+    parser.add_argument("--annotator", action="append", metavar="NAME", help="only this annotator's claims")
+    parser.add_argument("--article", action="append", metavar="ID", help="only this article's claims")
+    parser.add_argument(
+        "--exact",
+        action="store_true",
+        help="write cells exactly as annotated, without the guard against spreadsheet formulas",
+    )
+    return parser
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from annotator.services.project import Project
+
+    if args.title and len(args.files) > 1:
+        raise ValueError("--title names one article: give it with a single FILE.")
+    project = Project.open(args.project)
+    try:
+        for path in args.files:
+            result = project.articles.import_file(path, title=args.title, encoding=args.encoding)
+            verb = "imported" if result.created else "already in the project:"
+            print(f"{verb} “{result.title}” ({result.article_id})")
+    finally:
+        project.close()
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from annotator.services.project import Project
+
+    if not args.project.exists():
+        raise ValueError(f"There is no project file at “{args.project}”.")
+    project = Project.open(args.project, create=False)
+    try:
+        count = project.exchange.export_csv(
+            args.out, article_ids=args.article, annotator_names=args.annotator, exact=args.exact
+        )
+    finally:
+        project.close()
+    print(f"wrote {count} claim{'s' if count != 1 else ''} to {args.out}")
+    return EXIT_OK
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    from annotator.app import run_app
+
+    return run_app(project_path=args.project, annotator_name=args.annotator)
+
+
+COMMANDS = {"import": (_import_parser, _cmd_import), "export": (_export_parser, _cmd_export)}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        make_parser, command = COMMANDS[argv[0]]
+        args = make_parser().parse_args(argv[1:])
+    else:
+        args, command = _gui_parser().parse_args(argv), _cmd_gui
+    try:
+        return command(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        return _report(error)
+
+
+def _report(error: Exception) -> int:
+    from annotator.formats.errors import ImportRejected
+    from annotator.services.articles import EncodingUnsure
+    from annotator.services.project import ProjectFileError
+
+    if isinstance(error, EncodingUnsure):
+        message = f"{error} Run again with --encoding {error.decoded.encoding}."
+    elif isinstance(error, ImportRejected | ProjectFileError | ValueError):
+        message = str(error)
+    elif isinstance(error, OSError):
+        message = f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
+    else:
+        log.debug("Unexpected error", exc_info=error)
+        message = f"internal error ({type(error).__name__}): {error}"
+    print(f"annotator: {message}", file=sys.stderr)
+    return EXIT_ERROR

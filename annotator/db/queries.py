@@ -1,0 +1,269 @@
+"""Reads and writes by column, returning the domain's frozen records. Callers own the transaction.
+
+Column selects rather than ORM objects: loading 100,000 claims as ORM objects is 6-9 times
+slower, and ORM objects must never reach Qt paint code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from annotator.db.tables import (
+    AnnotatorRow,
+    ArticleRow,
+    ClaimRow,
+    ConfidenceLevelRow,
+    Setting,
+    SourceTypeRow,
+)
+from annotator.domain.codebook import Codebook, ConfidenceLevel, SourceType
+from annotator.domain.records import Annotator, Article, ArticleSummary, Claim
+
+ARTICLE = ArticleRow.__table__  # type: ignore[attr-defined]
+CLAIM = ClaimRow.__table__  # type: ignore[attr-defined]
+ANNOTATOR = AnnotatorRow.__table__  # type: ignore[attr-defined]
+SOURCE_TYPE = SourceTypeRow.__table__  # type: ignore[attr-defined]
+CONFIDENCE = ConfidenceLevelRow.__table__  # type: ignore[attr-defined]
+SETTING = Setting.__table__  # type: ignore[attr-defined]
+
+_CLAIM_COLUMNS = (
+    CLAIM.c.id,
+    CLAIM.c.article_id,
+    CLAIM.c.annotator_id,
+    ANNOTATOR.c.name,
+    CLAIM.c.start,
+    CLAIM.c.end,
+    CLAIM.c.quote,
+    CLAIM.c.context_before,
+    CLAIM.c.context_after,
+    CLAIM.c.source_type_id,
+    CLAIM.c.confidence,
+    CLAIM.c.source,
+    CLAIM.c.cue,
+    CLAIM.c.comment,
+    CLAIM.c.created_at,
+    CLAIM.c.updated_at,
+)
+
+
+def _claim(row: Row[Any]) -> Claim:
+    return Claim(*row)
+
+
+def _claims_select() -> Any:
+    return select(*_CLAIM_COLUMNS).join_from(CLAIM, ANNOTATOR, CLAIM.c.annotator_id == ANNOTATOR.c.id)
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+def get_setting(key: str, *, session: Session) -> str | None:
+    value: str | None = session.execute(select(SETTING.c.value).where(SETTING.c.key == key)).scalar()
+    return value
+
+
+def set_setting(key: str, value: str, *, session: Session) -> None:
+    if session.execute(update(SETTING).where(SETTING.c.key == key).values(value=value)).rowcount == 0:
+        session.execute(insert(SETTING).values(key=key, value=value))
+
+
+# --- annotators -----------------------------------------------------------------------------
+
+
+def annotator_by_name(name: str, *, session: Session) -> Annotator | None:
+    row = session.execute(select(ANNOTATOR.c.id, ANNOTATOR.c.name).where(ANNOTATOR.c.name == name)).first()
+    return Annotator(*row) if row else None
+
+
+def list_annotators(*, session: Session) -> list[Annotator]:
+    rows = session.execute(select(ANNOTATOR.c.id, ANNOTATOR.c.name).order_by(ANNOTATOR.c.name))
+    return [Annotator(*row) for row in rows]
+
+
+def insert_annotator(annotator: Annotator, created_at: Any, *, session: Session) -> None:
+    session.execute(insert(ANNOTATOR).values(id=annotator.id, name=annotator.name, created_at=created_at))
+
+
+# --- codebook -------------------------------------------------------------------------------
+
+
+def load_codebook(*, session: Session) -> Codebook:
+    types = session.execute(
+        select(
+            SOURCE_TYPE.c.id,
+            SOURCE_TYPE.c.name,
+            SOURCE_TYPE.c.definition,
+            SOURCE_TYPE.c.colour,
+            SOURCE_TYPE.c.position,
+            SOURCE_TYPE.c.retired,
+        ).order_by(SOURCE_TYPE.c.position)
+    )
+    levels = session.execute(select(CONFIDENCE.c.value, CONFIDENCE.c.label).order_by(CONFIDENCE.c.value))
+    return Codebook(
+        source_types=tuple(SourceType(*row) for row in types),
+        confidence_levels=tuple(ConfidenceLevel(*row) for row in levels),
+    )
+
+
+def insert_source_types(types: Iterable[SourceType], *, session: Session) -> None:
+    rows = [
+        {
+            "id": t.id,
+            "name": t.name,
+            "definition": t.definition,
+            "colour": t.colour,
+            "position": t.position,
+            "retired": t.retired,
+        }
+        for t in types
+    ]
+    if rows:
+        session.execute(insert(SOURCE_TYPE), rows)
+
+
+def update_source_type(type_id: str, values: dict[str, Any], *, session: Session) -> None:
+    session.execute(update(SOURCE_TYPE).where(SOURCE_TYPE.c.id == type_id).values(**values))
+
+
+def set_confidence_levels(levels: Iterable[ConfidenceLevel], *, session: Session) -> None:
+    for level in levels:
+        changed = session.execute(
+            update(CONFIDENCE).where(CONFIDENCE.c.value == level.value).values(label=level.label)
+        ).rowcount
+        if changed == 0:
+            session.execute(insert(CONFIDENCE).values(value=level.value, label=level.label))
+
+
+def count_claims_by_type(*, session: Session) -> dict[str, int]:
+    rows = session.execute(select(CLAIM.c.source_type_id, func.count()).group_by(CLAIM.c.source_type_id))
+    return {type_id: count for type_id, count in rows}
+
+
+# --- articles -------------------------------------------------------------------------------
+
+
+def list_articles(*, session: Session) -> list[ArticleSummary]:
+    counts = (
+        select(CLAIM.c.article_id, func.count().label("n")).group_by(CLAIM.c.article_id).subquery()
+    )
+    rows = session.execute(
+        select(
+            ARTICLE.c.id,
+            ARTICLE.c.title,
+            ARTICLE.c.outlet,
+            ARTICLE.c.url,
+            ARTICLE.c.published,
+            func.coalesce(counts.c.n, 0),
+        )
+        .outerjoin(counts, counts.c.article_id == ARTICLE.c.id)
+        .order_by(ARTICLE.c.created_at, ARTICLE.c.title)
+    )
+    return [ArticleSummary(*row) for row in rows]
+
+
+def get_article(article_id: str, *, session: Session) -> Article | None:
+    row = session.execute(
+        select(
+            ARTICLE.c.id,
+            ARTICLE.c.title,
+            ARTICLE.c.text,
+            ARTICLE.c.outlet,
+            ARTICLE.c.url,
+            ARTICLE.c.published,
+            ARTICLE.c.sha256,
+        ).where(ARTICLE.c.id == article_id)
+    ).first()
+    return Article(*row) if row else None
+
+
+def article_text(article_id: str, *, session: Session) -> str | None:
+    value: str | None = session.execute(select(ARTICLE.c.text).where(ARTICLE.c.id == article_id)).scalar()
+    return value
+
+
+def article_ids_with_hash(sha256: str, *, session: Session) -> list[str]:
+    return list(session.execute(select(ARTICLE.c.id).where(ARTICLE.c.sha256 == sha256)).scalars())
+
+
+def insert_article(values: dict[str, Any], *, session: Session) -> None:
+    session.execute(insert(ARTICLE).values(**values))
+
+
+def update_article(article_id: str, values: dict[str, Any], *, session: Session) -> int:
+    return int(session.execute(update(ARTICLE).where(ARTICLE.c.id == article_id).values(**values)).rowcount)
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+
+def claims_for_article(article_id: str, *, session: Session) -> list[Claim]:
+    rows = session.execute(
+        _claims_select().where(CLAIM.c.article_id == article_id).order_by(CLAIM.c.start, CLAIM.c.end)
+    )
+    return [_claim(row) for row in rows]
+
+
+def get_claim(claim_id: str, *, session: Session) -> Claim | None:
+    row = session.execute(_claims_select().where(CLAIM.c.id == claim_id)).first()
+    return _claim(row) if row else None
+
+
+def insert_claims(rows: Sequence[dict[str, Any]], *, session: Session) -> None:
+    # executemany through Core: ORM add_all of 100,000 rows takes ~30x longer.
+    if rows:
+        session.execute(insert(CLAIM), list(rows))
+
+
+def update_claim(claim_id: str, values: dict[str, Any], *, session: Session) -> int:
+    return int(session.execute(update(CLAIM).where(CLAIM.c.id == claim_id).values(**values)).rowcount)
+
+
+def delete_claim(claim_id: str, *, session: Session) -> int:
+    return int(session.execute(delete(CLAIM).where(CLAIM.c.id == claim_id)).rowcount)
+
+
+def dataset_rows(
+    *,
+    session: Session,
+    article_ids: Sequence[str] | None = None,
+    annotator_names: Sequence[str] | None = None,
+) -> Iterable[Row[Any]]:
+    """Every claim joined with its article, annotator, type and confidence label, for export."""
+    query = (
+        select(
+            CLAIM.c.id,
+            ARTICLE.c.id,
+            ARTICLE.c.title,
+            ARTICLE.c.outlet,
+            ARTICLE.c.url,
+            ARTICLE.c.published,
+            ANNOTATOR.c.name,
+            CLAIM.c.start,
+            CLAIM.c.end,
+            CLAIM.c.quote,
+            CLAIM.c.context_before,
+            CLAIM.c.context_after,
+            SOURCE_TYPE.c.name,
+            CLAIM.c.confidence,
+            CONFIDENCE.c.label,
+            CLAIM.c.source,
+            CLAIM.c.cue,
+            CLAIM.c.comment,
+            CLAIM.c.created_at,
+            CLAIM.c.updated_at,
+        )
+        .join_from(CLAIM, ARTICLE, CLAIM.c.article_id == ARTICLE.c.id)
+        .join(ANNOTATOR, CLAIM.c.annotator_id == ANNOTATOR.c.id)
+        .join(SOURCE_TYPE, CLAIM.c.source_type_id == SOURCE_TYPE.c.id)
+        .join(CONFIDENCE, CLAIM.c.confidence == CONFIDENCE.c.value)
+        .order_by(ARTICLE.c.created_at, ARTICLE.c.id, CLAIM.c.start, CLAIM.c.end, ANNOTATOR.c.name)
+    )
+    if article_ids:
+        query = query.where(ARTICLE.c.id.in_(list(article_ids)))
+    if annotator_names:
+        query = query.where(ANNOTATOR.c.name.in_(list(annotator_names)))
+    return session.execute(query)

@@ -1,0 +1,67 @@
+"""Bring a project file's schema to this version with the migrations shipped in the package."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
+
+from annotator.db.engine import APPLICATION_ID, backup_to
+from annotator.db.errors import NewerProjectError, NotAProjectError
+
+log = logging.getLogger(__name__)
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", "annotator.db:migrations")
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def upgrade_to_head(engine: Engine, path: Path | None) -> bool:
+    """Migrate the file to the newest schema; returns True when the file was new.
+
+    An older file is backed up first; a newer one, or a foreign database, is refused untouched.
+    """
+    script = ScriptDirectory.from_config(_alembic_config())
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        tables = set(inspect(connection).get_table_names())
+        application_id = connection.exec_driver_sql("PRAGMA application_id").scalar()
+    name = path.name if path else "the project"
+    if current is None and tables:
+        raise NotAProjectError(f"“{name}” is a database of another program, not a Source Annotator project.")
+    if current is not None and application_id != APPLICATION_ID:
+        raise NotAProjectError(f"“{name}” is not a Source Annotator project.")
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current is not None and current not in known:
+        raise NewerProjectError(
+            f"“{name}” was saved by a newer version of Source Annotator; update the app to open it."
+        )
+    head = script.get_current_head()
+    if current == head:
+        return False
+    if current is not None and path is not None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup = path.with_name(f"{path.stem}.before-upgrade-{current}-{stamp}{path.suffix}")
+        backup_to(path, backup)
+        log.info("Backed up %s to %s before upgrading its schema", path, backup)
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        connection.execute(text(f"PRAGMA application_id = {APPLICATION_ID}"))
+    return current is None

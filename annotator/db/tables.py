@@ -1,0 +1,112 @@
+"""The project file's tables (SQLModel), with a naming convention so migrations stay portable."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime, ForeignKey, Index, MetaData, String, Text, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+# Constraint names that Alembic's batch mode on SQLite and PostgreSQL both understand.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite forgets the zone; we put it back)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous: pass an aware UTC datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _timestamp() -> Any:
+    return Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Setting(SQLModel, table=True):
+    """Small per-project values: the last opened article, the codebook preset, ..."""
+
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class AnnotatorRow(SQLModel, table=True):
+    __tablename__ = "annotator"
+    id: str = Field(primary_key=True, max_length=36)
+    name: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+    created_at: datetime = _timestamp()
+
+
+class SourceTypeRow(SQLModel, table=True):
+    __tablename__ = "source_type"
+    id: str = Field(primary_key=True, max_length=36)
+    name: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+    definition: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    colour: str = Field(max_length=9)
+    position: int
+    retired: bool = False
+
+
+class ConfidenceLevelRow(SQLModel, table=True):
+    __tablename__ = "confidence_level"
+    value: int = Field(primary_key=True)
+    label: str = Field(max_length=100)
+
+
+class ArticleRow(SQLModel, table=True):
+    __tablename__ = "article"
+    id: str = Field(primary_key=True, max_length=36)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    outlet: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    url: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    published: str = Field(default="", max_length=10)  # ISO date or empty
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    sha256: str = Field(index=True, max_length=64)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class ClaimRow(SQLModel, table=True):
+    __tablename__ = "claim"
+    __table_args__ = (Index("ix_claim_article_start", "article_id", "start"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    article_id: str = Field(sa_column=Column(String(36), ForeignKey("article.id"), nullable=False))
+    annotator_id: str = Field(sa_column=Column(String(36), ForeignKey("annotator.id"), nullable=False))
+    start: int
+    end: int
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    context_before: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    context_after: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    source_type_id: str = Field(sa_column=Column(String(36), ForeignKey("source_type.id"), nullable=False))
+    confidence: int = Field(sa_column=Column(ForeignKey("confidence_level.value"), nullable=False))
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    cue: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()

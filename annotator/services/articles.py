@@ -1,0 +1,136 @@
+"""Articles: importing files and pasted text as canonical text, listing them, editing their metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.db import queries
+from annotator.db.tables import utc_now
+from annotator.domain.records import Article, ArticleSummary, Changes
+from annotator.domain.text import canonicalize, text_sha256
+from annotator.formats.errors import ImportRejected
+from annotator.formats.text_files import DecodedText, decode_article_bytes, read_article_file, title_from_path
+from annotator.services.transactions import Transactions
+
+LAST_ARTICLE_KEY = "last_article_id"
+
+
+class EncodingUnsure(Exception):
+    """The file is not UTF-8; its text was guessed and the user must confirm the guess."""
+
+    def __init__(self, path: Path, decoded: DecodedText) -> None:
+        super().__init__(
+            f"“{path.name}” is not UTF-8; it looks like {decoded.encoding}. Confirm the encoding to import it."
+        )
+        self.path = path
+        self.decoded = decoded
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    article_id: str
+    title: str
+    created: bool  # False when the same text was already in the project
+    changes: Changes
+
+
+class ArticleService:
+    def __init__(self, transactions: Transactions) -> None:
+        self._tx = transactions
+
+    def list(self) -> list[ArticleSummary]:
+        with self._tx.begin() as session:
+            return queries.list_articles(session=session)
+
+    def get(self, article_id: str) -> Article | None:
+        with self._tx.begin() as session:
+            return queries.get_article(article_id, session=session)
+
+    def import_file(self, path: Path, *, title: str | None = None, encoding: str | None = None) -> ImportResult:
+        """Import a .txt or .md file; raises ImportRejected, or EncodingUnsure when asked to confirm."""
+        decoded = read_article_file(path, encoding=encoding)
+        if not decoded.certain and encoding is None:
+            raise EncodingUnsure(path, decoded)
+        return self.add_text(decoded.text, title=title or title_from_path(path))
+
+    def import_bytes(self, data: bytes, *, name: str, title: str | None = None) -> ImportResult:
+        decoded = decode_article_bytes(data, name=name)
+        return self.add_text(decoded.text, title=title or name)
+
+    def add_text(
+        self, text: str, *, title: str, outlet: str = "", url: str = "", published: str = ""
+    ) -> ImportResult:
+        """Store pasted or decoded text as a new article (the same text twice is kept once)."""
+        text = canonicalize(text)
+        if not text.strip():
+            raise ImportRejected("The article is empty: there is no text to annotate.")
+        title = " ".join(title.split()) or "Untitled article"
+        digest = text_sha256(text)
+        now = utc_now()
+        with self._tx.begin() as session:
+            existing = queries.article_ids_with_hash(digest, session=session)
+            if existing:
+                article = queries.get_article(existing[0], session=session)
+                assert article is not None
+                return ImportResult(article.id, article.title, created=False, changes=Changes())
+            article_id = str(uuid.uuid4())
+            queries.insert_article(
+                {
+                    "id": article_id,
+                    "title": title,
+                    "outlet": outlet.strip(),
+                    "url": url.strip(),
+                    "published": _checked_date(published),
+                    "text": text,
+                    "sha256": digest,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+                session=session,
+            )
+        return ImportResult(article_id, title, created=True, changes=Changes(articles=frozenset({article_id})))
+
+    def update_metadata(
+        self, article_id: str, *, title: str, outlet: str = "", url: str = "", published: str = ""
+    ) -> Changes:
+        title = " ".join(title.split())
+        if not title:
+            raise ValueError("An article needs a title.")
+        values = {
+            "title": title,
+            "outlet": outlet.strip(),
+            "url": url.strip(),
+            "published": _checked_date(published),
+            "updated_at": utc_now(),
+        }
+        with self._tx.begin() as session:
+            if queries.update_article(article_id, values, session=session) == 0:
+                raise ValueError("That article no longer exists.")
+        return Changes(articles=frozenset({article_id}))
+
+    def last_opened(self) -> str | None:
+        """The article shown when the project was last used, or its first article."""
+        with self._tx.begin() as session:
+            last = queries.get_setting(LAST_ARTICLE_KEY, session=session)
+            summaries = queries.list_articles(session=session)
+        ids = [a.id for a in summaries]
+        if last in ids:
+            return last
+        return ids[0] if ids else None
+
+    def remember_opened(self, article_id: str) -> None:
+        with self._tx.begin() as session:
+            queries.set_setting(LAST_ARTICLE_KEY, article_id, session=session)
+
+
+def _checked_date(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueError(f"“{value}” is not a date: write it as YYYY-MM-DD.") from None

@@ -1,0 +1,159 @@
+"""Claims: creating, editing, deleting and restoring them, each in its own committed transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from annotator.db import queries
+from annotator.db.tables import utc_now
+from annotator.domain.records import EDITABLE_CLAIM_FIELDS, Changes, Claim
+from annotator.domain.text import check_span, context_around
+from annotator.services.transactions import Transactions
+
+
+class ClaimError(ValueError):
+    """A claim edit that cannot be made; the message says why."""
+
+
+class ClaimService:
+    def __init__(self, transactions: Transactions) -> None:
+        self._tx = transactions
+        # Article texts never change once imported: keep the few in use to spare a
+        # megabyte read on every new claim.
+        self._texts: OrderedDict[str, str] = OrderedDict()
+
+    def for_article(self, article_id: str) -> list[Claim]:
+        with self._tx.begin() as session:
+            return queries.claims_for_article(article_id, session=session)
+
+    def get(self, claim_id: str) -> Claim | None:
+        with self._tx.begin() as session:
+            return queries.get_claim(claim_id, session=session)
+
+    def create(
+        self,
+        *,
+        article_id: str,
+        annotator_id: str,
+        start: int,
+        end: int,
+        source_type_id: str,
+        confidence: int,
+        source: str = "",
+        cue: str = "",
+        comment: str = "",
+        claim_id: str | None = None,
+    ) -> tuple[Changes, Claim]:
+        now = utc_now()
+        claim_id = claim_id or str(uuid.uuid4())
+        with self._tx.begin() as session:
+            text = self._text(article_id, session)
+            row = {
+                "id": claim_id,
+                "article_id": article_id,
+                "annotator_id": annotator_id,
+                **_span_values(text, start, end),
+                "source_type_id": source_type_id,
+                "confidence": confidence,
+                "source": source.strip(),
+                "cue": cue.strip(),
+                "comment": comment,
+                "created_at": now,
+                "updated_at": now,
+            }
+            queries.insert_claims([row], session=session)
+            claim = queries.get_claim(claim_id, session=session)
+        assert claim is not None
+        return Changes(claims=frozenset({claim_id})), claim
+
+    def update(self, claim_id: str, **fields: Any) -> tuple[Changes, Claim, Claim]:
+        """Change some of a claim's editable fields; returns the claim before and after."""
+        unknown = set(fields) - EDITABLE_CLAIM_FIELDS
+        if unknown:
+            raise ClaimError(f"These claim fields cannot be edited: {', '.join(sorted(unknown))}.")
+        with self._tx.begin() as session:
+            before = queries.get_claim(claim_id, session=session)
+            if before is None:
+                raise ClaimError("That claim no longer exists.")
+            values = {k: (v.strip() if k in ("source", "cue") else v) for k, v in fields.items()}
+            if "start" in values or "end" in values:
+                text = self._text(before.article_id, session)
+                values.update(
+                    _span_values(text, values.get("start", before.start), values.get("end", before.end))
+                )
+            values["updated_at"] = utc_now()
+            queries.update_claim(claim_id, values, session=session)
+            after = queries.get_claim(claim_id, session=session)
+        assert after is not None
+        return Changes(claims=frozenset({claim_id})), before, after
+
+    def delete(self, claim_id: str) -> tuple[Changes, Claim]:
+        with self._tx.begin() as session:
+            claim = queries.get_claim(claim_id, session=session)
+            if claim is None:
+                raise ClaimError("That claim no longer exists.")
+            queries.delete_claim(claim_id, session=session)
+        return Changes(removed_claims=frozenset({claim_id})), claim
+
+    def restore(self, claim: Claim) -> Changes:
+        """Put back a deleted claim exactly as it was (same id and times), e.g. on undo."""
+        with self._tx.begin() as session:
+            queries.insert_claims([_row_of(claim)], session=session)
+        return Changes(claims=frozenset({claim.id}))
+
+    def put_back(self, claim: Claim) -> Changes:
+        """Return an existing claim to an earlier state (undo of an edit), keeping its id."""
+        with self._tx.begin() as session:
+            row = _row_of(claim)
+            row.pop("id")
+            row["updated_at"] = utc_now()
+            if queries.update_claim(claim.id, row, session=session) == 0:
+                raise ClaimError("That claim no longer exists.")
+        return Changes(claims=frozenset({claim.id}))
+
+    def _text(self, article_id: str, session: Session) -> str:
+        text = self._texts.get(article_id)
+        if text is None:
+            text = queries.article_text(article_id, session=session)
+            if text is None:
+                raise ClaimError("That article no longer exists.")
+            self._texts[article_id] = text
+            while len(self._texts) > 4:
+                self._texts.popitem(last=False)
+        else:
+            self._texts.move_to_end(article_id)
+        return text
+
+
+def _span_values(text: str, start: int, end: int) -> dict[str, Any]:
+    try:
+        check_span(text, start, end)
+    except ValueError as error:
+        raise ClaimError(str(error)) from None
+    before, after = context_around(text, start, end)
+    return {"start": start, "end": end, "quote": text[start:end], "context_before": before, "context_after": after}
+
+
+def _row_of(claim: Claim) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "article_id": claim.article_id,
+        "annotator_id": claim.annotator_id,
+        "start": claim.start,
+        "end": claim.end,
+        "quote": claim.quote,
+        "context_before": claim.context_before,
+        "context_after": claim.context_after,
+        "source_type_id": claim.source_type_id,
+        "confidence": claim.confidence,
+        "source": claim.source,
+        "cue": claim.cue,
+        "comment": claim.comment,
+        "created_at": claim.created_at,
+        "updated_at": claim.updated_at,
+    }
+

@@ -1,0 +1,99 @@
+"""Opening a project file: checks, migrations, the first codebook, and the services that work on it."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+
+from annotator.db import queries
+from annotator.db.engine import check_sqlite_file, sqlite_engine
+from annotator.db.errors import NewerProjectError, NotAProjectError, ProjectFileError
+from annotator.db.schema import upgrade_to_head
+from annotator.db.tables import utc_now
+from annotator.domain.records import Annotator
+from annotator.services.articles import ArticleService
+from annotator.services.claims import ClaimService
+from annotator.services.codebook import CodebookService, seed_codebook
+from annotator.services.exchange import ExchangeService
+from annotator.services.transactions import Transactions
+
+__all__ = ["NewerProjectError", "NotAProjectError", "Project", "ProjectFileError"]
+
+log = logging.getLogger(__name__)
+
+PROJECT_SUFFIX = ".sqlite"
+
+
+class Project:
+    """An open project file and the use cases that work on it."""
+
+    def __init__(self, path: Path, transactions: Transactions) -> None:
+        self.path = path
+        self._tx = transactions
+        self.articles = ArticleService(transactions)
+        self.claims = ClaimService(transactions)
+        self.codebook = CodebookService(transactions)
+        self.exchange = ExchangeService(transactions)
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True) -> Project:
+        """Open (or create) a project file; raises ProjectFileError with a message for the user."""
+        path = Path(path).expanduser().absolute()
+        if path.exists():
+            check_sqlite_file(path)
+        elif not create:
+            raise ProjectFileError(f"There is no project file at “{path}”.")
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise ProjectFileError(f"Cannot create the folder for “{path}”: {error.strerror}.") from error
+        engine = sqlite_engine(path)
+        try:
+            is_new = upgrade_to_head(engine, path)
+            transactions = Transactions(engine)
+            if is_new:
+                with transactions.begin() as session:
+                    seed_codebook(session=session)
+        except ProjectFileError:
+            engine.dispose()
+            raise
+        except Exception as error:
+            engine.dispose()
+            log.exception("Could not open %s", path)
+            raise ProjectFileError(f"“{path.name}” could not be opened: {error}") from error
+        log.info("Opened project %s", path)
+        return cls(path, transactions)
+
+    def close(self) -> None:
+        self._tx.engine.dispose()
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    def annotator(self, name: str) -> Annotator:
+        """The annotator with this name, added to the project on first use."""
+        name = " ".join(name.split())
+        if not name:
+            raise ValueError("An annotator needs a name.")
+        with self._tx.begin() as session:
+            found = queries.annotator_by_name(name, session=session)
+            if found is not None:
+                return found
+            annotator = Annotator(id=str(uuid.uuid4()), name=name)
+            queries.insert_annotator(annotator, utc_now(), session=session)
+        return annotator
+
+    def annotators(self) -> list[Annotator]:
+        with self._tx.begin() as session:
+            return queries.list_annotators(session=session)
+
+    def setting(self, key: str) -> str | None:
+        with self._tx.begin() as session:
+            return queries.get_setting(key, session=session)
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._tx.begin() as session:
+            queries.set_setting(key, value, session=session)
