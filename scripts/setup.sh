@@ -12,6 +12,10 @@ QT_SYSTEM_PACKAGES=(
   libx11-xcb1 fonts-dejavu-core xvfb xauth
 )
 
+PYTHON="${PYTHON:-python3}"
+# Debian splits venv (ensurepip) out of python3 itself.
+"$PYTHON" -c 'import ensurepip' 2>/dev/null || QT_SYSTEM_PACKAGES+=(python3-venv)
+
 missing=()
 for pkg in "${QT_SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -24,16 +28,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-PYTHON="${PYTHON:-python3}"
 if ! "$PYTHON" -c 'import sys; raise SystemExit(sys.version_info < (3, 11))'; then
   echo "Source Annotator needs Python 3.11 or newer; $("$PYTHON" --version) found." >&2
   exit 1
 fi
 if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv || {
-    echo "python3 -m venv failed: install Debian's python3-venv package." >&2
-    exit 1
-  }
+  "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"

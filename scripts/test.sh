@@ -10,7 +10,7 @@ echo "== Architecture contracts (import-linter)"
 .venv/bin/lint-imports
 
 echo "== Core tests, with Qt made unimportable"
-ANNOTATOR_HIDE_QT=1 .venv/bin/python -m pytest -q -p no:pytestqt tests/core "$@"
+ANNOTATOR_HIDE_QT=1 .venv/bin/python -m pytest -q -p no:pytest-qt tests/core "$@"
 
 echo "== The whole suite"
 .venv/bin/python -m pytest -q tests "$@"

@@ -12,7 +12,7 @@ from annotator.db.tables import utc_now
 from annotator.domain.records import Article, ArticleSummary, Changes
 from annotator.domain.text import canonicalize, text_sha256
 from annotator.formats.errors import ImportRejected
-from annotator.formats.text_files import DecodedText, decode_article_bytes, read_article_file, title_from_path
+from annotator.formats.text_files import DecodedText, read_article_file, title_from_path
 from annotator.services.transactions import Transactions
 
 LAST_ARTICLE_KEY = "last_article_id"
@@ -56,18 +56,14 @@ class ArticleService:
             raise EncodingUnsure(path, decoded)
         return self.add_text(decoded.text, title=title or title_from_path(path))
 
-    def import_bytes(self, data: bytes, *, name: str, title: str | None = None) -> ImportResult:
-        decoded = decode_article_bytes(data, name=name)
-        return self.add_text(decoded.text, title=title or name)
-
     def add_text(
         self, text: str, *, title: str, outlet: str = "", url: str = "", published: str = ""
     ) -> ImportResult:
         """Store pasted or decoded text as a new article (the same text twice is kept once)."""
         text = canonicalize(text)
-        if not text.strip():
-            raise ImportRejected("The article is empty: there is no text to annotate.")
         title = " ".join(title.split()) or "Untitled article"
+        if not text.strip():
+            raise ImportRejected(title, "it contains no text to annotate")
         digest = text_sha256(text)
         now = utc_now()
         with self._tx.begin() as session:

