@@ -19,3 +19,7 @@ def default_project_path() -> Path:
 
 def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_DIR_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False))

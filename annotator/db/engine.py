@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 
 from annotator.db.errors import NotAProjectError, ProjectFileError
 
@@ -44,7 +45,9 @@ def _on_begin(connection: Any) -> None:
 
 
 def sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", future=True)
+    # URL.create, not an f-string: a "?" or "#" in the file name would be parsed as part of the URL
+    # and the project written to a different, truncated file name.
+    engine = create_engine(URL.create("sqlite", database=str(path)), future=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
@@ -68,6 +71,48 @@ def check_sqlite_file(path: Path) -> None:
         raise NotAProjectError(f"“{path.name}” is a database of another program, not a Source Annotator project.")
 
 
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What a database file holds, as far as deciding whether it is one of our projects."""
+
+    revision: str | None  # alembic_version, None when the file has none
+    tables: frozenset[str]
+    application_id: int
+
+
+def read_file_state(path: Path) -> FileState | None:
+    """Read a file's revision, tables and application id without writing to it; None when it is empty.
+
+    The engine's connect hook switches a database to WAL, which rewrites its header, so a file that is
+    going to be refused must be judged through a read-only connection first.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    uri = f"{path.absolute().as_uri()}?mode=ro"
+    with path.open("rb") as handle:
+        in_wal_mode = handle.read(20)[18:19] == b"\x02"
+    if in_wal_mode and not path.with_name(path.name + "-wal").exists():
+        # No WAL beside it: the file is complete, and `immutable` keeps a read-only open of a WAL
+        # database from leaving empty -wal and -shm files behind.
+        uri += "&immutable=1"
+    connection = sqlite3.connect(uri, uri=True)
+    try:
+        names = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        tables = frozenset(name for (name,) in names if not name.startswith("sqlite_"))
+        revision = None
+        if "alembic_version" in tables:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+        application_id = int(connection.execute("PRAGMA application_id").fetchone()[0])
+    except sqlite3.OperationalError as error:  # locked, unreadable, a hot journal we may not replay
+        raise ProjectFileError(f"“{path.name}” cannot be read: {error}.") from error
+    except sqlite3.DatabaseError as error:  # "file is not a database": damaged or not SQLite
+        raise NotAProjectError(f"“{path.name}” is not a Source Annotator project ({error}).") from error
+    finally:
+        connection.close()
+    return FileState(revision, tables, application_id)
+
+
 def read_application_id(path: Path) -> int:
     with path.open("rb") as handle:
         header = handle.read(100)
@@ -76,7 +121,8 @@ def read_application_id(path: Path) -> int:
 
 def backup_to(source: Path, destination: Path) -> None:
     """Copy a live database with SQLite's backup API (a file copy would miss the WAL)."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    # as_uri() percent-encodes the path: a raw "#" or "?" in a file name would cut the URI short.
+    src = sqlite3.connect(f"{source.absolute().as_uri()}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(destination)
         try:

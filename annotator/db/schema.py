@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from annotator.db.engine import APPLICATION_ID, backup_to
+from annotator.db.engine import APPLICATION_ID, FileState, backup_to, read_file_state
 from annotator.db.errors import NewerProjectError, NotAProjectError
 
 log = logging.getLogger(__name__)
@@ -37,20 +37,19 @@ def upgrade_to_head(engine: Engine, path: Path | None) -> bool:
     An older file is backed up first; a newer one, or a foreign database, is refused untouched.
     """
     script = ScriptDirectory.from_config(_alembic_config())
+    known = {rev.revision for rev in script.walk_revisions()}
+    name = path.name if path else "the project"
+    if path is not None:
+        # Judged read-only first: the engine's first connection would already rewrite a foreign
+        # database's header (it switches the file to WAL).
+        state = read_file_state(path)
+        if state is not None:
+            _refuse_unless_ours(state, name, known)
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
-        tables = set(inspect(connection).get_table_names())
+        tables = frozenset(inspect(connection).get_table_names())
         application_id = connection.exec_driver_sql("PRAGMA application_id").scalar()
-    name = path.name if path else "the project"
-    if current is None and tables:
-        raise NotAProjectError(f"“{name}” is a database of another program, not a Source Annotator project.")
-    if current is not None and application_id != APPLICATION_ID:
-        raise NotAProjectError(f"“{name}” is not a Source Annotator project.")
-    known = {rev.revision for rev in script.walk_revisions()}
-    if current is not None and current not in known:
-        raise NewerProjectError(
-            f"“{name}” was saved by a newer version of Source Annotator; update the app to open it."
-        )
+    _refuse_unless_ours(FileState(current, tables, int(application_id or 0)), name, known)
     head = script.get_current_head()
     if current == head:
         return False
@@ -65,3 +64,15 @@ def upgrade_to_head(engine: Engine, path: Path | None) -> bool:
         command.upgrade(config, "head")
         connection.execute(text(f"PRAGMA application_id = {APPLICATION_ID}"))
     return current is None
+
+
+def _refuse_unless_ours(state: FileState, name: str, known: set[str]) -> None:
+    """Raise unless the file is new, or one of our projects at a revision this version knows."""
+    if state.revision is None and state.tables:
+        raise NotAProjectError(f"“{name}” is a database of another program, not a Source Annotator project.")
+    if state.revision is not None and state.application_id != APPLICATION_ID:
+        raise NotAProjectError(f"“{name}” is not a Source Annotator project.")
+    if state.revision is not None and state.revision not in known:
+        raise NewerProjectError(
+            f"“{name}” was saved by a newer version of Source Annotator; update the app to open it."
+        )

@@ -146,8 +146,12 @@ class CodebookService:
                         session=session,
                     )
                 else:
+                    # The preset's colour too: the type's old colour may be the one the preset gives
+                    # another of its types, and two active types must never look the same.
                     queries.update_source_type(
-                        existing.id, {"retired": False, "position": next_position + index}, session=session
+                        existing.id,
+                        {"retired": False, "position": next_position + index, "colour": preset.colour(index)},
+                        session=session,
                     )
             for source_type in book.source_types:
                 if source_type.name.casefold() not in wanted:

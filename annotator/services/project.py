@@ -28,8 +28,9 @@ PROJECT_SUFFIX = ".sqlite"
 class Project:
     """An open project file and the use cases that work on it."""
 
-    def __init__(self, path: Path, transactions: Transactions) -> None:
+    def __init__(self, path: Path, transactions: Transactions, *, created: bool = False) -> None:
         self.path = path
+        self.created = created  # True when this open made a new project file
         self._tx = transactions
         self.articles = ArticleService(transactions)
         self.claims = ClaimService(transactions)
@@ -64,7 +65,7 @@ class Project:
             log.exception("Could not open %s", path)
             raise ProjectFileError(f"“{path.name}” could not be opened: {error}") from error
         log.info("Opened project %s", path)
-        return cls(path, transactions)
+        return cls(path, transactions, created=is_new)
 
     def close(self) -> None:
         self._tx.engine.dispose()
@@ -89,6 +90,16 @@ class Project:
     def annotators(self) -> list[Annotator]:
         with self._tx.begin() as session:
             return queries.list_annotators(session=session)
+
+    def import_samples(self, folder: Path) -> list[str]:
+        """Import the sample articles shipped with the app (on a first start); returns their ids."""
+        ids = []
+        for sample in sorted(folder.glob("*.txt")):
+            try:
+                ids.append(self.articles.import_file(sample).article_id)
+            except Exception:  # a broken sample must never stop the app from starting
+                log.exception("Could not import the sample article %s", sample)
+        return ids
 
     def setting(self, key: str) -> str | None:
         with self._tx.begin() as session:

@@ -1,0 +1,303 @@
+"""The `annotator` command line: import and export for scripts, one-line errors, never a traceback.
+
+No test here starts the GUI: every argv names a sub-command, or exits in argparse before the app.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import annotator
+from annotator.cli import main
+from annotator.services.project import Project
+from tests.core.factories import CP1252_TEXT, add_claim, sha256_of
+
+PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(argv: list[str]) -> int:
+    """main()'s exit code, whether it returns it or argparse raises SystemExit."""
+    try:
+        return main(argv)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 1
+
+
+def _one_line(err: str) -> str:
+    lines = err.strip("\n").split("\n")
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def _titles(project_path: Path) -> list[str]:
+    project = Project.open(project_path, create=False)
+    try:
+        return [a.title for a in project.articles.list()]
+    finally:
+        project.close()
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    path = tmp_path / "Council vote.txt"
+    path.write_text("The council voted 7 to 2, the clerk said.\n", encoding="utf-8")
+    return path
+
+
+# --- in process ------------------------------------------------------------------------------
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert annotator.__version__ in out
+    assert annotator.APP_NAME in out
+
+
+def test_help_names_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "import" in out
+    assert "export" in out
+
+
+@pytest.mark.parametrize("command", ["import", "export"])
+def test_command_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run([command, "--help"]) == 0
+    assert "--project" in capsys.readouterr().out
+
+
+def test_import_creates_the_project_and_prints_the_title(
+    tmp_path: Path, article: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project_path = tmp_path / "new" / "project.sqlite"
+
+    assert run(["import", str(article), "--project", str(project_path)]) == 0
+
+    captured = capsys.readouterr()
+    assert "Council vote" in captured.out
+    assert captured.err == ""
+    assert _titles(project_path) == ["Council vote"]
+
+
+def test_import_with_a_title(tmp_path: Path, article: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project_path = tmp_path / "project.sqlite"
+    assert run(["import", str(article), "--project", str(project_path), "--title", "Vote on the budget"]) == 0
+    assert "Vote on the budget" in capsys.readouterr().out
+    assert _titles(project_path) == ["Vote on the budget"]
+
+
+def test_importing_the_same_file_again_says_so(
+    tmp_path: Path, article: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project_path = tmp_path / "project.sqlite"
+    assert run(["import", str(article), "--project", str(project_path)]) == 0
+    capsys.readouterr()
+    assert run(["import", str(article), "--project", str(project_path)]) == 0
+    assert "already" in capsys.readouterr().out
+    assert _titles(project_path) == ["Council vote"]
+
+
+def test_import_several_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = []
+    for name in ("one.txt", "two.md", "three.txt"):
+        path = tmp_path / name
+        path.write_text(f"The text of {name}, which differs from the others.\n", encoding="utf-8")
+        files.append(str(path))
+    project_path = tmp_path / "project.sqlite"
+
+    assert run(["import", *files, "--project", str(project_path)]) == 0
+
+    out = capsys.readouterr().out
+    assert all(title in out for title in ("one", "two", "three"))
+    assert sorted(_titles(project_path)) == ["one", "three", "two"]
+
+
+def test_a_title_for_several_files_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Text A.", encoding="utf-8")
+    b.write_text("Text B.", encoding="utf-8")
+    project_path = tmp_path / "project.sqlite"
+
+    code = run(["import", str(a), str(b), "--project", str(project_path), "--title", "Both"])
+
+    assert code == 1
+    assert "--title" in _one_line(capsys.readouterr().err)
+    assert not project_path.exists()
+
+
+@pytest.mark.parametrize("name", ["picture.txt", "photo.png"])
+def test_importing_a_binary_file_fails_in_one_line_and_leaves_the_project_alone(
+    tmp_path: Path, article: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project_path = tmp_path / "project.sqlite"
+    assert run(["import", str(article), "--project", str(project_path)]) == 0
+    before = sha256_of(project_path)
+    binary = tmp_path / name
+    binary.write_bytes(PNG_BYTES)
+    capsys.readouterr()
+
+    code = run(["import", str(binary), "--project", str(project_path)])
+
+    assert code != 0
+    captured = capsys.readouterr()
+    assert name in _one_line(captured.err)
+    assert captured.out == ""
+    assert sha256_of(project_path) == before
+    assert _titles(project_path) == ["Council vote"]
+
+
+def test_a_file_in_another_encoding_asks_for_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = CP1252_TEXT.replace("\r\n", "\n")
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes(text.encode("cp1252"))
+    project_path = tmp_path / "project.sqlite"
+
+    assert run(["import", str(legacy), "--project", str(project_path)]) == 1
+    line = _one_line(capsys.readouterr().err)
+    assert "legacy.txt" in line
+    assert "--encoding" in line
+    assert _titles(project_path) == []
+
+    assert run(["import", str(legacy), "--project", str(project_path), "--encoding", "cp1252"]) == 0
+    project = Project.open(project_path, create=False)
+    try:
+        [summary] = project.articles.list()
+        assert project.articles.get(summary.id).text == text
+    finally:
+        project.close()
+
+
+def test_export_writes_the_csv(tmp_path: Path, article: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project_path = tmp_path / "project.sqlite"
+    assert run(["import", str(article), "--project", str(project_path)]) == 0
+    project = Project.open(project_path)
+    try:
+        [summary] = project.articles.list()
+        add_claim(project, summary.id, project.annotator("Ann"), 4, 11, comment="=1+1")
+        add_claim(project, summary.id, project.annotator("Bea"), 12, 24)
+    finally:
+        project.close()
+    out = tmp_path / "claims.csv"
+    capsys.readouterr()
+
+    assert run(["export", "--project", str(project_path), "--out", str(out)]) == 0
+
+    assert "2 claims" in capsys.readouterr().out
+    with out.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert [(r["annotator"], r["quote"]) for r in rows] == [("Ann", "council"), ("Bea", "voted 7 to 2")]
+    assert rows[0]["comment"] == "'=1+1"
+
+    assert (
+        run(["export", "--project", str(project_path), "--out", str(out), "--annotator", "Bea", "--exact"])
+        == 0
+    )
+    with out.open(encoding="utf-8-sig", newline="") as file:
+        assert [r["annotator"] for r in csv.DictReader(file)] == ["Bea"]
+    assert (
+        run(["export", "--project", str(project_path), "--out", str(out), "--annotator", "Ann", "--exact"])
+        == 0
+    )
+    with out.open(encoding="utf-8-sig", newline="") as file:
+        assert [r["comment"] for r in csv.DictReader(file)] == ["=1+1"]
+
+
+def test_export_of_a_missing_project_fails_without_creating_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project_path = tmp_path / "missing.sqlite"
+    out = tmp_path / "claims.csv"
+
+    assert run(["export", "--project", str(project_path), "--out", str(out)]) == 1
+
+    assert "missing.sqlite" in _one_line(capsys.readouterr().err)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_of_a_file_that_is_not_a_project_fails_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a project", encoding="utf-8")
+    before = sha256_of(notes)
+    assert run(["export", "--project", str(notes), "--out", str(tmp_path / "c.csv")]) == 1
+    assert "notes.txt" in _one_line(capsys.readouterr().err)
+    assert sha256_of(notes) == before
+    assert not (tmp_path / "c.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--no-such-option"],
+        ["import", "a.txt", "--project", "p.sqlite", "--no-such-option"],
+        ["export", "--project", "p.sqlite", "--out", "c.csv", "--no-such-option"],
+        ["import", "a.txt"],  # --project is required
+        ["export", "--project", "p.sqlite"],  # --out is required
+        ["import", "--project", "p.sqlite"],  # no FILE
+    ],
+)
+def test_usage_errors_exit_2_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    assert run(argv) == 2
+
+    captured = capsys.readouterr()
+    assert _one_line(captured.err).startswith("annotator: ")
+    assert captured.out == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- as a real process -----------------------------------------------------------------------
+
+
+def _annotator(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "annotator", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+
+
+def test_as_a_process(tmp_path: Path, article: Path) -> None:
+    version = _annotator("--version", cwd=tmp_path)
+    assert version.returncode == 0
+    assert annotator.__version__ in version.stdout
+
+    imported = _annotator("import", str(article), "--project", "p.sqlite", cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert "Council vote" in imported.stdout
+    before = sha256_of(tmp_path / "p.sqlite")
+
+    binary = tmp_path / "picture.txt"
+    binary.write_bytes(PNG_BYTES)
+    refused = _annotator("import", str(binary), "--project", "p.sqlite", cwd=tmp_path)
+    assert refused.returncode == 1
+    assert "picture.txt" in _one_line(refused.stderr)
+    assert refused.stdout == ""
+    assert sha256_of(tmp_path / "p.sqlite") == before
+
+    usage = _annotator("export", "--project", "p.sqlite", "--out", "c.csv", "--bogus", cwd=tmp_path)
+    assert usage.returncode == 2
+    assert "--bogus" in _one_line(usage.stderr)
+
+    exported = _annotator("export", "--project", "p.sqlite", "--out", "c.csv", cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    assert (tmp_path / "c.csv").read_text(encoding="utf-8-sig").startswith("claim_id,document_id,")

@@ -1,0 +1,243 @@
+"""The codebook a team tags with: types added, renamed, recoloured, reordered, retired; annotators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.domain.codebook import JOURNALISM_PRESET, OKABE_ITO
+from annotator.domain.records import Changes
+from annotator.services.codebook import CodebookError
+from annotator.services.project import Project
+from tests.core.factories import DEFAULT_TYPE_NAMES, add_article, add_claim, open_project
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    opened = open_project(tmp_path / "codebook.sqlite")
+    yield opened
+    opened.close()
+
+
+def _active_names(project: Project) -> list[str]:
+    return [t.name for t in project.codebook.get().active_types]
+
+
+def _type_id(project: Project, name: str) -> str:
+    return next(t.id for t in project.codebook.get().source_types if t.name == name)
+
+
+def test_add_a_type(project: Project) -> None:
+    changes, type_id = project.codebook.add_type(
+        "  press   release ", " A statement put out by an organisation. "
+    )
+
+    assert changes == Changes(codebook=True)
+    book = project.codebook.get()
+    added = book.type_by_id(type_id)
+    assert (added.name, added.definition, added.retired) == (
+        "press release",
+        "A statement put out by an organisation.",
+        False,
+    )
+    assert _active_names(project) == [*DEFAULT_TYPE_NAMES, "press release"]
+    assert book.key_of(type_id) == 4
+    assert book.type_for_key(4) == added
+    assert added.colour not in {t.colour for t in book.source_types if t.id != type_id}
+
+
+def test_add_a_type_with_a_colour(project: Project) -> None:
+    _, type_id = project.codebook.add_type("document", colour="#123456")
+    assert project.codebook.get().type_by_id(type_id).colour == "#123456"
+
+
+@pytest.mark.parametrize("name", ["official", "Official", "  OFFICIAL  ", "oFFicial"])
+def test_a_duplicate_name_is_refused_whatever_its_case(project: Project, name: str) -> None:
+    before = project.codebook.get()
+    with pytest.raises(CodebookError, match="official"):
+        project.codebook.add_type(name)
+    assert project.codebook.get() == before
+
+
+def test_a_blank_name_is_refused(project: Project) -> None:
+    before = project.codebook.get()
+    with pytest.raises(CodebookError):
+        project.codebook.add_type("   ")
+    with pytest.raises(CodebookError):
+        project.codebook.update_type(_type_id(project, "official"), name=" ")
+    assert project.codebook.get() == before
+
+
+def test_rename(project: Project) -> None:
+    type_id = _type_id(project, "unnamed")
+    project.codebook.update_type(type_id, name="anonymous  source")
+    assert _active_names(project) == ["official", "anonymous source", "speculation"]
+    assert project.codebook.get().type_by_id(type_id).name == "anonymous source"
+
+
+def test_a_rename_onto_another_name_is_refused_whatever_its_case(project: Project) -> None:
+    before = project.codebook.get()
+    with pytest.raises(CodebookError):
+        project.codebook.update_type(_type_id(project, "unnamed"), name="SPECULATION")
+    assert project.codebook.get() == before
+
+
+def test_a_rename_to_the_same_name_in_another_case_is_allowed(project: Project) -> None:
+    type_id = _type_id(project, "official")
+    project.codebook.update_type(type_id, name="Official")
+    assert _active_names(project) == ["Official", "unnamed", "speculation"]
+
+
+def test_a_retired_name_is_still_taken(project: Project) -> None:
+    project.codebook.update_type(_type_id(project, "speculation"), retired=True)
+    with pytest.raises(CodebookError):
+        project.codebook.add_type("Speculation")
+
+
+def test_recolour_and_redefine(project: Project) -> None:
+    type_id = _type_id(project, "official")
+    project.codebook.update_type(type_id, colour="#AA0000", definition="  On the record.  ")
+    changed = project.codebook.get().type_by_id(type_id)
+    assert (changed.colour, changed.definition, changed.name) == ("#AA0000", "On the record.", "official")
+
+
+def test_reorder_changes_the_keys(project: Project) -> None:
+    speculation = _type_id(project, "speculation")
+    official = _type_id(project, "official")
+
+    assert project.codebook.move_type(speculation, 0) == Changes(codebook=True)
+
+    book = project.codebook.get()
+    assert [t.name for t in book.active_types] == ["speculation", "official", "unnamed"]
+    assert book.type_for_key(1).id == speculation
+    assert book.key_of(official) == 2
+
+    project.codebook.move_type(speculation, 99)  # past the end: the last place
+    assert _active_names(project) == DEFAULT_TYPE_NAMES
+    project.codebook.move_type(official, -5)  # before the start: the first place
+    assert _active_names(project) == DEFAULT_TYPE_NAMES
+
+
+def test_retire_keeps_claims_and_shifts_the_keys(project: Project) -> None:
+    article_id = add_article(project, "The police said the road would close. Others disagree.")
+    ann = project.annotator("Ann")
+    claim_id = add_claim(project, article_id, ann, 4, 10, type_index=1)  # unnamed
+    unnamed = _type_id(project, "unnamed")
+    speculation = _type_id(project, "speculation")
+
+    project.codebook.update_type(unnamed, retired=True)
+
+    book = project.codebook.get()
+    assert [t.name for t in book.active_types] == ["official", "speculation"]
+    assert [t.name for t in book.source_types] == DEFAULT_TYPE_NAMES  # still there, for its claims
+    assert book.type_by_id(unnamed).retired
+    assert book.key_of(unnamed) is None
+    assert book.key_of(speculation) == 2
+    assert project.claims.get(claim_id).source_type_id == unnamed
+    assert project.codebook.claim_counts() == {unnamed: 1}
+
+    project.codebook.update_type(unnamed, retired=False)
+    assert _active_names(project) == DEFAULT_TYPE_NAMES
+
+
+def test_editing_a_missing_type_is_refused(project: Project) -> None:
+    ghost = "00000000-0000-4000-8000-000000000000"
+    with pytest.raises(CodebookError):
+        project.codebook.update_type(ghost, name="ghost")
+    with pytest.raises(CodebookError):
+        project.codebook.move_type(ghost, 0)
+    assert _active_names(project) == DEFAULT_TYPE_NAMES
+
+
+def test_relabel_a_confidence_level(tmp_path: Path, project: Project) -> None:
+    assert project.codebook.relabel_level(3, "  moderate ") == Changes(codebook=True)
+    with pytest.raises(CodebookError):
+        project.codebook.relabel_level(4, "  ")
+    project.close()
+
+    again = open_project(tmp_path / "codebook.sqlite")
+    try:
+        assert [(lvl.value, lvl.label) for lvl in again.codebook.get().confidence_levels] == [
+            (1, "very low"),
+            (2, "low"),
+            (3, "moderate"),
+            (4, "high"),
+            (5, "very high"),
+        ]
+    finally:
+        again.close()
+
+
+def test_apply_the_journalism_preset(tmp_path: Path, project: Project) -> None:
+    article_id = add_article(project, "The minister said taxes will rise. Insiders doubt it. It may fail.")
+    ann = project.annotator("Ann")
+    official_claim = add_claim(project, article_id, ann, 4, 12, type_index=0)
+    unnamed_claim = add_claim(project, article_id, ann, 35, 43, type_index=1)
+    speculation_claim = add_claim(project, article_id, ann, 54, 66, type_index=2)
+    old = {t.name: t.id for t in project.codebook.get().source_types}
+    counts_before = project.codebook.claim_counts()
+
+    assert project.codebook.apply_preset(JOURNALISM_PRESET) == Changes(codebook=True)
+
+    book = project.codebook.get()
+    preset_names = [t.name for t in JOURNALISM_PRESET.types]
+    assert len(preset_names) == 8
+    assert [t.name for t in book.active_types] == preset_names
+    assert [book.type_for_key(n).name for n in range(1, 9)] == preset_names
+    assert book.type_by_id(old["official"]).retired
+    assert book.type_by_id(old["unnamed"]).retired
+    assert book.type_by_id(old["speculation"]).id == book.active_types[-1].id  # reused, not duplicated
+    assert len(book.source_types) == 2 + 8
+    assert all(t.definition for t in book.active_types)
+    assert [t.colour for t in book.active_types] == list(OKABE_ITO)
+    # Every claim keeps its type.
+    assert project.codebook.claim_counts() == counts_before
+    assert project.claims.get(official_claim).source_type_id == old["official"]
+    assert project.claims.get(unnamed_claim).source_type_id == old["unnamed"]
+    assert project.claims.get(speculation_claim).source_type_id == old["speculation"]
+    assert project.setting("codebook_preset") == JOURNALISM_PRESET.name
+
+    project.close()
+    again = open_project(tmp_path / "codebook.sqlite")
+    try:
+        assert again.codebook.get() == book
+    finally:
+        again.close()
+
+
+def test_applying_the_same_preset_twice_changes_nothing_more(project: Project) -> None:
+    project.codebook.apply_preset(JOURNALISM_PRESET)
+    once = project.codebook.get()
+    project.codebook.apply_preset(JOURNALISM_PRESET)
+    twice = project.codebook.get()
+    assert [(t.id, t.name, t.retired) for t in twice.active_types] == [
+        (t.id, t.name, t.retired) for t in once.active_types
+    ]
+    assert len(twice.source_types) == len(once.source_types)
+
+
+# --- annotators ------------------------------------------------------------------------------
+
+
+def test_annotator_is_added_once(tmp_path: Path, project: Project) -> None:
+    ann = project.annotator("Ann Lee")
+    assert project.annotator("Ann Lee") == ann
+    assert project.annotator("  Ann   Lee ") == ann
+    bea = project.annotator("Bea")
+    assert bea.id != ann.id
+    assert project.annotators() == [ann, bea]
+    project.close()
+
+    again = open_project(tmp_path / "codebook.sqlite")
+    try:
+        assert again.annotator("Ann Lee") == ann
+        assert again.annotators() == [ann, bea]
+    finally:
+        again.close()
+
+
+def test_an_annotator_needs_a_name(project: Project) -> None:
+    with pytest.raises(ValueError):
+        project.annotator("   ")
+    assert project.annotators() == []

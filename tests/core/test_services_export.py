@@ -1,0 +1,264 @@
+"""The dataset CSV as a researcher reads it back: columns, exact quotes, filters, and the formula guard."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from annotator.services.project import Project
+from tests.core.factories import UNICODE_ARTICLE, add_claim, open_project
+
+HEADER = [
+    "claim_id",
+    "document_id",
+    "document_title",
+    "document_outlet",
+    "document_url",
+    "document_date",
+    "annotator",
+    "start",
+    "end",
+    "quote",
+    "context_before",
+    "context_after",
+    "source_type",
+    "confidence",
+    "confidence_label",
+    "source",
+    "cue",
+    "comment",
+    "created_at",
+    "updated_at",
+]
+
+PLAIN_ARTICLE = "The mayor said the bridge will reopen in May. Engineers, speaking anonymously, doubt it."
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+@dataclass
+class Corpus:
+    project: Project
+    plain: str
+    hard: str
+    texts: dict[str, str]
+    claim_ids: dict[str, set[str]]  # by annotator name
+
+
+@pytest.fixture
+def corpus(tmp_path: Path):
+    project = open_project(tmp_path / "export.sqlite")
+    plain = project.articles.add_text(
+        PLAIN_ARTICLE,
+        title="Bridge",
+        outlet="The Courier",
+        url="https://example.org/bridge",
+        published="2024-05-02",
+    ).article_id
+    hard = project.articles.add_text(UNICODE_ARTICLE, title="Talks").article_id
+    hard_text = project.articles.get(hard).text
+    ann, bea = project.annotator("Ann"), project.annotator("Bea")
+
+    def span_of(text: str, sub: str) -> tuple[int, int]:
+        start = text.index(sub)
+        return start, start + len(sub)
+
+    ids: dict[str, set[str]] = {"Ann": set(), "Bea": set()}
+    ids["Ann"].add(
+        add_claim(
+            project,
+            plain,
+            ann,
+            *span_of(PLAIN_ARTICLE, "the bridge will reopen in May"),
+            type_index=0,
+            confidence=4,
+            source="The mayor",
+            cue="said",
+            comment=FORMULA,
+        )
+    )
+    ids["Bea"].add(
+        add_claim(project, plain, bea, *span_of(PLAIN_ARTICLE, "doubt it"), type_index=1, confidence=2)
+    )
+    # Across CRLF (now "\n"), emoji with ZWJ, a combining mark, Arabic and Hebrew.
+    ids["Ann"].add(
+        add_claim(project, hard, ann, *span_of(hard_text, "We will act.”\nThe family 👨‍👩‍👧"), type_index=0)
+    )
+    ids["Ann"].add(add_claim(project, hard, ann, *span_of(hard_text, "cafe\u0301) owners"), type_index=2))
+    ids["Bea"].add(
+        add_claim(
+            project, hard, bea, *span_of(hard_text, "الاتفاق قريب.\nאמר השר"), type_index=1, confidence=5
+        )
+    )
+    ids["Bea"].add(
+        add_claim(project, hard, bea, *span_of(hard_text, "😀 it may slip."), type_index=2, confidence=1)
+    )
+    yield Corpus(project, plain, hard, {plain: PLAIN_ARTICLE, hard: hard_text}, ids)
+    project.close()
+
+
+def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        reader = csv.reader(file)
+        header = next(reader)
+        rows = [dict(zip(header, values, strict=True)) for values in reader]
+    return header, rows
+
+
+def test_export_writes_every_claim_with_the_exact_header(tmp_path: Path, corpus: Corpus) -> None:
+    out = tmp_path / "claims.csv"
+    count = corpus.project.exchange.export_csv(out, exact=True)
+
+    header, rows = _read(out)
+    assert header == HEADER
+    assert count == len(rows) == 6
+    assert {r["claim_id"] for r in rows} == corpus.claim_ids["Ann"] | corpus.claim_ids["Bea"]
+    assert {r["annotator"] for r in rows} == {"Ann", "Bea"}
+    assert {r["document_id"] for r in rows} == {corpus.plain, corpus.hard}
+    # Written beside the destination and renamed: no temporary file is left behind.
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("export.sqlite")] == ["claims.csv"]
+
+
+def test_every_quote_is_the_article_text_between_start_and_end(tmp_path: Path, corpus: Corpus) -> None:
+    for exact in (False, True):
+        out = tmp_path / f"claims-{exact}.csv"
+        corpus.project.exchange.export_csv(out, exact=exact)
+        _, rows = _read(out)
+        assert len(rows) == 6
+        for row in rows:
+            text = corpus.texts[row["document_id"]]
+            start, end = int(row["start"]), int(row["end"])
+            assert text[start:end] == row["quote"]
+            assert row["context_before"] == text[max(0, start - 100) : start]
+            assert row["context_after"] == text[end : end + 100]
+    # The hard article's quotes kept their line breaks, emoji and right-to-left text.
+    hard_quotes = {r["quote"] for r in rows if r["document_id"] == corpus.hard}
+    assert "الاتفاق قريب.\nאמר השר" in hard_quotes
+    assert "We will act.”\nThe family 👨‍👩‍👧" in hard_quotes
+
+
+def test_rows_carry_the_codebook_names_the_confidence_and_the_article(tmp_path: Path, corpus: Corpus) -> None:
+    out = tmp_path / "claims.csv"
+    corpus.project.exchange.export_csv(out, exact=True)
+    _, rows = _read(out)
+    book = corpus.project.codebook.get()
+    by_claim = {r["claim_id"]: r for r in rows}
+
+    for claim_id, row in by_claim.items():
+        claim = corpus.project.claims.get(claim_id)
+        assert row["source_type"] == book.type_by_id(claim.source_type_id).name
+        assert row["confidence"] == str(claim.confidence)
+        assert row["confidence_label"] == book.level_label(claim.confidence)
+        assert row["annotator"] == claim.annotator_name
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row["created_at"])
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row["updated_at"])
+        assert row["created_at"] == claim.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    mayor = next(r for r in rows if r["source"] == "The mayor")
+    assert (mayor["source_type"], mayor["confidence"], mayor["confidence_label"], mayor["cue"]) == (
+        "official",
+        "4",
+        "high",
+        "said",
+    )
+    assert (
+        mayor["document_title"],
+        mayor["document_outlet"],
+        mayor["document_url"],
+        mayor["document_date"],
+    ) == (
+        "Bridge",
+        "The Courier",
+        "https://example.org/bridge",
+        "2024-05-02",
+    )
+    assert {(r["source_type"], r["confidence"], r["confidence_label"]) for r in rows} >= {
+        ("unnamed", "2", "low"),
+        ("unnamed", "5", "very high"),
+        ("speculation", "1", "very low"),
+    }
+
+
+def test_a_renamed_type_and_relabelled_level_are_exported_as_they_are_now(
+    tmp_path: Path, corpus: Corpus
+) -> None:
+    book = corpus.project.codebook.get()
+    corpus.project.codebook.update_type(book.active_types[0].id, name="on the record")
+    corpus.project.codebook.relabel_level(4, "fairly sure")
+    out = tmp_path / "claims.csv"
+    corpus.project.exchange.export_csv(out)
+    _, rows = _read(out)
+    mayor = next(r for r in rows if r["source"] == "The mayor")
+    assert (mayor["source_type"], mayor["confidence_label"]) == ("on the record", "fairly sure")
+
+
+def test_filter_by_annotator_and_article(tmp_path: Path, corpus: Corpus) -> None:
+    export = corpus.project.exchange.export_csv
+
+    assert export(tmp_path / "bea.csv", annotator_names=["Bea"]) == 3
+    _, rows = _read(tmp_path / "bea.csv")
+    assert {r["claim_id"] for r in rows} == corpus.claim_ids["Bea"]
+
+    assert export(tmp_path / "hard.csv", article_ids=[corpus.hard]) == 4
+    _, rows = _read(tmp_path / "hard.csv")
+    assert {r["document_id"] for r in rows} == {corpus.hard}
+
+    assert export(tmp_path / "both.csv", article_ids=[corpus.hard], annotator_names=["Ann"]) == 2
+    _, rows = _read(tmp_path / "both.csv")
+    assert {(r["document_id"], r["annotator"]) for r in rows} == {(corpus.hard, "Ann")}
+
+    assert export(tmp_path / "nobody.csv", annotator_names=["Zoe"]) == 0
+    header, rows = _read(tmp_path / "nobody.csv")
+    assert (header, rows) == (HEADER, [])
+
+
+def test_a_formula_in_a_comment_is_neutralised_unless_exact(tmp_path: Path, corpus: Corpus) -> None:
+    export = corpus.project.exchange.export_csv
+    export(tmp_path / "safe.csv")
+    export(tmp_path / "exact.csv", exact=True)
+
+    [safe] = [r for r in _read(tmp_path / "safe.csv")[1] if r["source"] == "The mayor"]
+    [exact] = [r for r in _read(tmp_path / "exact.csv")[1] if r["source"] == "The mayor"]
+    assert safe["comment"] == "'" + FORMULA
+    assert not safe["comment"].startswith(("=", "+", "-", "@"))
+    assert exact["comment"] == FORMULA
+
+
+def test_a_quote_that_starts_like_a_formula_is_exact_only_with_exact(tmp_path: Path) -> None:
+    project = open_project(tmp_path / "formula.sqlite")
+    try:
+        text = "Figures: -12% on the year, =SUM(A1) in the sheet."
+        article_id = project.articles.add_text(text, title="Figures").article_id
+        start = text.index("-12%")
+        add_claim(project, article_id, project.annotator("Ann"), start, start + 4)
+
+        project.exchange.export_csv(tmp_path / "safe.csv")
+        project.exchange.export_csv(tmp_path / "exact.csv", exact=True)
+
+        [safe] = _read(tmp_path / "safe.csv")[1]
+        [exact] = _read(tmp_path / "exact.csv")[1]
+        assert safe["quote"] == "'-12%"
+        assert exact["quote"] == text[int(exact["start"]) : int(exact["end"])] == "-12%"
+        assert safe["start"] == exact["start"] == str(start)  # numbers are never touched
+    finally:
+        project.close()
+
+
+def test_an_export_replaces_an_older_file(tmp_path: Path, corpus: Corpus) -> None:
+    out = tmp_path / "claims.csv"
+    out.write_text("an older export\n", encoding="utf-8")
+    corpus.project.exchange.export_csv(out, annotator_names=["Ann"])
+    header, rows = _read(out)
+    assert header == HEADER
+    assert len(rows) == 3
+
+
+def test_the_file_starts_with_a_bom_and_uses_crlf_between_records(tmp_path: Path, corpus: Corpus) -> None:
+    out = tmp_path / "claims.csv"
+    corpus.project.exchange.export_csv(out, article_ids=[corpus.plain])
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf" + ",".join(HEADER).encode() + b"\r\n")
+    assert data.endswith(b"\r\n")
