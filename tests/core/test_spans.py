@@ -88,7 +88,7 @@ def test_from_spans_matches_adding_one_by_one(
     items: list[tuple[str, tuple[int, int]]], queries: list[tuple[int, int]], bucket_bits: int
 ) -> None:
     bulk = SpanIndex.from_spans(((cid, s, e) for cid, (s, e) in items), bucket_bits=bucket_bits, long_after=3)
-    model = {cid: span for cid, span in items}  # the last span given for an id wins
+    model = dict(items)  # the last span given for an id wins
     assert len(bulk) == len(model)
     for a, b in queries:
         assert bulk.overlapping(a, b) == brute_overlapping(model, a, b)
@@ -135,4 +135,3 @@ def test_empty_reversed_or_negative_spans_are_refused(bad: tuple[int, int]) -> N
 
 def test_removing_an_unknown_claim_is_harmless() -> None:
     assert SpanIndex().remove("nobody") is None
-

@@ -1,0 +1,196 @@
+"""The span index: which claims cover which code points of one article's text.
+
+Pure Python; the article view asks it what to paint, the click handler what lies under the mouse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+Span = tuple[str, int, int]  # (claim_id, start, end): code points, half-open
+
+
+class SpanIndex:
+    """An index of claim spans answering "which spans overlap [a, b)" in time proportional to the answer.
+
+    Design: fixed-size buckets of code points (1024 by default). A span is registered in every bucket it
+    touches, so a query only reads the buckets its range touches and filters them; add, remove and update
+    touch only the span's own buckets, which is O(1) for the claim-sized spans (a sentence or a paragraph)
+    that make up nearly all of them. The alternative, a start-sorted list with a bound on span length, needs
+    O(n) list inserts per add (or a balanced tree we do not have in the standard library), and a single
+    article-long span would make its length bound, and so every query, cover the whole text. Spans longer
+    than `long_after` buckets go to a small side set that every query checks instead: a few huge spans then
+    cost a little on each query rather than thousands of bucket entries on each add and remove.
+    """
+
+    __slots__ = ("_buckets", "_long", "_long_after", "_shift", "_spans")
+
+    def __init__(self, *, bucket_bits: int = 10, long_after: int = 32) -> None:
+        if bucket_bits < 0 or long_after < 1:
+            raise ValueError("bucket_bits must be >= 0 and long_after >= 1")
+        self._shift = bucket_bits
+        self._long_after = long_after
+        self._spans: dict[str, tuple[int, int]] = {}
+        self._buckets: dict[int, set[str]] = {}
+        self._long: set[str] = set()
+
+    @classmethod
+    def from_spans(cls, spans: Iterable[Span], *, bucket_bits: int = 10, long_after: int = 32) -> SpanIndex:
+        """An index of `spans`; a claim id given twice keeps its last span."""
+        index = cls(bucket_bits=bucket_bits, long_after=long_after)
+        store = index._spans = {claim_id: (start, end) for claim_id, start, end in spans}
+        if not all(0 <= start < end for start, end in store.values()):
+            claim_id, (start, end) = next((c, se) for c, se in store.items() if not 0 <= se[0] < se[1])
+            raise ValueError(f"span of claim {claim_id!r} is not 0 <= start < end: ({start}, {end})")
+        # One pass over the final spans, with the single-bucket case (nearly all claims) inlined: this is
+        # what keeps opening an article with 100,000 claims well under a tenth of a second.
+        shift = index._shift
+        buckets = index._buckets
+        long_after = index._long_after
+        for claim_id, (start, end) in store.items():
+            first = start >> shift
+            last = (end - 1) >> shift
+            if first == last:
+                bucket = buckets.get(first)
+                if bucket is None:
+                    buckets[first] = {claim_id}
+                else:
+                    bucket.add(claim_id)
+            elif last - first >= long_after:
+                index._long.add(claim_id)
+            else:
+                for key in range(first, last + 1):
+                    bucket = buckets.get(key)
+                    if bucket is None:
+                        buckets[key] = {claim_id}
+                    else:
+                        bucket.add(claim_id)
+        return index
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def __contains__(self, claim_id: object) -> bool:
+        return claim_id in self._spans
+
+    def __iter__(self) -> Iterator[Span]:
+        """Every span, in no particular order."""
+        return ((claim_id, start, end) for claim_id, (start, end) in self._spans.items())
+
+    def clear(self) -> None:
+        self._spans.clear()
+        self._buckets.clear()
+        self._long.clear()
+
+    def get(self, claim_id: str) -> tuple[int, int] | None:
+        """The (start, end) of a claim, or None when it is not in the index."""
+        return self._spans.get(claim_id)
+
+    def add(self, claim_id: str, start: int, end: int) -> None:
+        """Add a span, or move it if the claim is already in the index."""
+        if not 0 <= start < end:
+            raise ValueError(f"span of claim {claim_id!r} is not 0 <= start < end: ({start}, {end})")
+        old = self._spans.get(claim_id)
+        if old is not None:
+            if old == (start, end):
+                return
+            self._unregister(claim_id, *old)
+        self._spans[claim_id] = (start, end)
+        self._register(claim_id, start, end)
+
+    def remove(self, claim_id: str) -> tuple[int, int] | None:
+        """Remove a claim's span; returns the span it had, or None when the claim was not in the index."""
+        old = self._spans.pop(claim_id, None)
+        if old is not None:
+            self._unregister(claim_id, *old)
+        return old
+
+    def overlapping(self, a: int, b: int) -> list[Span]:
+        """The spans sharing at least one code point with [a, b), sorted by (start, -end, claim_id)."""
+        if b <= a:
+            return []
+        spans = self._spans
+        result = [
+            (claim_id, start, end)
+            for claim_id in self._candidates(a, b)
+            for start, end in (spans[claim_id],)
+            if start < b and end > a
+        ]
+        result.sort(key=_outer_first)
+        return result
+
+    def at(self, pos: int) -> list[Span]:
+        """The spans containing code point `pos`, innermost (shortest) first.
+
+        Among equally long spans the one starting later comes first, then by claim id, so the order is total.
+        """
+        if pos < 0:
+            return []
+        spans = self._spans
+        result = [
+            (claim_id, start, end)
+            for claim_id in self._candidates(pos, pos + 1)
+            for start, end in (spans[claim_id],)
+            if start <= pos < end
+        ]
+        result.sort(key=_inner_first)
+        return result
+
+    def _candidates(self, a: int, b: int) -> set[str]:
+        first = a >> self._shift
+        last = (b - 1) >> self._shift
+        buckets = self._buckets
+        found: set[str] = set(self._long)
+        if last - first + 1 > len(buckets):
+            # A query wider than the populated buckets (say, the whole text): walk what exists instead.
+            for key, bucket in buckets.items():
+                if first <= key <= last:
+                    found.update(bucket)
+        else:
+            for key in range(first, last + 1):
+                bucket = buckets.get(key)
+                if bucket:
+                    found.update(bucket)
+        return found
+
+    def _bucket_range(self, start: int, end: int) -> range | None:
+        """The buckets a span is registered in, or None when it is long enough to live in the side set."""
+        first = start >> self._shift
+        last = (end - 1) >> self._shift
+        if last - first >= self._long_after:
+            return None
+        return range(first, last + 1)
+
+    def _register(self, claim_id: str, start: int, end: int) -> None:
+        keys = self._bucket_range(start, end)
+        if keys is None:
+            self._long.add(claim_id)
+            return
+        buckets = self._buckets
+        for key in keys:
+            bucket = buckets.get(key)
+            if bucket is None:
+                buckets[key] = {claim_id}
+            else:
+                bucket.add(claim_id)
+
+    def _unregister(self, claim_id: str, start: int, end: int) -> None:
+        keys = self._bucket_range(start, end)
+        if keys is None:
+            self._long.discard(claim_id)
+            return
+        buckets = self._buckets
+        for key in keys:
+            bucket = buckets[key]
+            bucket.discard(claim_id)
+            if not bucket:
+                # Empty buckets would only slow down whole-text queries and hold memory.
+                del buckets[key]
+
+
+def _outer_first(span: Span) -> tuple[int, int, str]:
+    return (span[1], -span[2], span[0])
+
+
+def _inner_first(span: Span) -> tuple[int, int, str]:
+    return (span[2] - span[1], -span[1], span[0])

@@ -1,0 +1,236 @@
+"""The tagging loop: turns key presses and panel edits into saved, undoable claim changes.
+
+Every edit is made through the claim service first and then pushed as a command ("do, then
+push"), so a failed save never leaves a command on the stack; `refresh` updates only the claims
+a change names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from annotator.domain.codebook import Codebook
+from annotator.domain.records import Annotator, Article, Changes, Claim
+from annotator.ui.undo import DeleteClaimCommand, EditClaimCommand, TagClaimCommand, short_quote
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
+    from annotator.ui.article_view import ArticleView
+    from annotator.ui.claim_panel import ClaimPanel
+
+FIELD_NAMES = {
+    "source_type_id": "type",
+    "confidence": "confidence",
+    "source": "source",
+    "cue": "attribution cue",
+    "comment": "comment",
+    "start": "span",
+    "end": "span",
+}
+
+
+class AnnotationController(QObject):
+    sig_changes_saved = Signal(object)  # Changes, after the project file committed them
+    sig_message_requested = Signal(str)  # a short status-bar hint
+    sig_error_raised = Signal(str)
+
+    def __init__(self, view: ArticleView, panel: ClaimPanel, undo_stack: QUndoStack) -> None:
+        super().__init__(panel)
+        self.view = view
+        self.panel = panel
+        self.undo_stack = undo_stack
+        self.project: Project | None = None
+        self.annotator: Annotator | None = None
+        self.article: Article | None = None
+        self.codebook: Codebook | None = None
+        self._claims: dict[str, Claim] = {}
+        panel.sig_tag_requested.connect(self.tag_selection)
+        panel.sig_claim_selected.connect(self._on_row_selected)
+        panel.sig_claim_edit_requested.connect(self.edit_claim)
+        panel.sig_claim_delete_requested.connect(self.delete_claim)
+        panel.sig_span_adjust_requested.connect(self.adjust_span)
+        view.sig_claim_clicked.connect(self._on_highlight_clicked)
+
+    # --- what is shown ------------------------------------------------------------------
+
+    def set_project(self, project: Project | None, annotator: Annotator | None) -> None:
+        self.project, self.annotator = project, annotator
+        self.article = None
+        self._claims = {}
+        self.undo_stack.clear()
+        self.reload_codebook()
+
+    def reload_codebook(self) -> None:
+        if self.project is None:
+            return
+        self.codebook = self.project.codebook.get()
+        self.panel.set_codebook(self.codebook)
+        self.view.set_type_colours({t.id: t.colour for t in self.codebook.source_types})
+
+    def show_article(self, article_id: str) -> None:
+        assert self.project is not None and self.codebook is not None
+        article = self.project.articles.get(article_id)
+        if article is None:
+            return
+        claims = self.project.claims.for_article(article_id)
+        self.article = article
+        self._claims = {c.id: c for c in claims}
+        self.view.show_article(article.text, claims, {t.id: t.colour for t in self.codebook.source_types})
+        self.panel.set_claims(claims)
+        self.project.articles.remember_opened(article_id)
+
+    def selected_claim(self) -> Claim | None:
+        claim_id = self.panel.selected_claim_id()
+        return self._claims.get(claim_id) if claim_id else None
+
+    # --- edits ------------------------------------------------------------------------------
+
+    def tag_selection(self, type_id: str) -> None:
+        """Tag the selected text, or retype the selected claim when no new text is selected."""
+        if self.project is None or self.article is None or self.annotator is None or self.codebook is None:
+            return
+        source_type = self.codebook.type_by_id(type_id)
+        if source_type is None:
+            return
+        span = self.view.selected_span()
+        selected = self.selected_claim()
+        if selected is not None and (span is None or span == (selected.start, selected.end)):
+            if selected.source_type_id != type_id:
+                self.edit_claim(selected.id, {"source_type_id": type_id})
+            self.view.setFocus()
+            return
+        if span is None:
+            self.sig_message_requested.emit("Select some text in the article first, then press a type's key.")
+            return
+        start, end = span
+        if not self.view.text()[start:end].strip():
+            self.sig_message_requested.emit(
+                "The selection is only white space: select the words of the claim."
+            )
+            return
+        self._save(
+            lambda: self._do_tag(start, end, type_id, source_type.name),
+        )
+        self.view.setFocus()
+
+    def _do_tag(self, start: int, end: int, type_id: str, type_name: str) -> None:
+        assert self.project and self.article and self.annotator
+        changes, claim = self.project.claims.create(
+            article_id=self.article.id,
+            annotator_id=self.annotator.id,
+            start=start,
+            end=end,
+            source_type_id=type_id,
+            confidence=self.panel.current_confidence,
+        )
+        self.undo_stack.push(TagClaimCommand(claim, type_name, self.project.claims, self))
+        self.refresh(changes, [claim])
+        self._select(claim.id)
+
+    def set_confidence(self, value: int) -> None:
+        """Set the confidence for new claims; a selected claim takes it too."""
+        self.panel.set_current_confidence(value)
+        selected = self.selected_claim()
+        span = self.view.selected_span()
+        if selected is not None and (span is None or span == (selected.start, selected.end)):
+            if selected.confidence != value:
+                self.edit_claim(selected.id, {"confidence": value})
+
+    def step_confidence(self, delta: int) -> None:
+        if self.codebook is None:
+            return
+        values = [level.value for level in self.codebook.confidence_levels]
+        current = self.panel.current_confidence
+        index = values.index(current) if current in values else len(values) // 2
+        self.set_confidence(values[max(0, min(len(values) - 1, index + delta))])
+
+    def edit_claim(self, claim_id: str, fields: dict[str, Any]) -> None:
+        if self.project is None or claim_id not in self._claims:
+            return
+        before = self._claims[claim_id]
+        fields = {k: v for k, v in fields.items() if getattr(before, k) != v}
+        if not fields:
+            return
+        self._save(lambda: self._do_edit(claim_id, fields))
+
+    def _do_edit(self, claim_id: str, fields: dict[str, Any]) -> None:
+        assert self.project is not None
+        changes, before, after = self.project.claims.update(claim_id, **fields)
+        self.undo_stack.push(
+            EditClaimCommand(self._describe_edit(after, fields), before, after, self.project.claims, self)
+        )
+        self.refresh(changes, [after])
+
+    def _describe_edit(self, claim: Claim, fields: dict[str, Any]) -> str:
+        if "source_type_id" in fields and self.codebook is not None:
+            source_type = self.codebook.type_by_id(fields["source_type_id"])
+            return f"Retype “{short_quote(claim.quote)}” as {source_type.name if source_type else '?'}"
+        if "confidence" in fields and self.codebook is not None:
+            return f"Rate “{short_quote(claim.quote)}” {self.codebook.level_label(fields['confidence'])}"
+        names = sorted({FIELD_NAMES.get(k, k) for k in fields})
+        return f"Edit {' and '.join(names)} of “{short_quote(claim.quote)}”"
+
+    def adjust_span(self, claim_id: str | None = None) -> None:
+        claim_id = claim_id or self.panel.selected_claim_id()
+        span = self.view.selected_span()
+        if claim_id is None:
+            return
+        if span is None:
+            self.sig_message_requested.emit("Select the new extent of the claim in the article first.")
+            return
+        self.edit_claim(claim_id, {"start": span[0], "end": span[1]})
+
+    def delete_claim(self, claim_id: str | None = None) -> None:
+        claim_id = claim_id or self.panel.selected_claim_id()
+        if self.project is None or claim_id is None or claim_id not in self._claims:
+            return
+        self._save(lambda: self._do_delete(claim_id))
+
+    def _do_delete(self, claim_id: str) -> None:
+        assert self.project is not None
+        changes, claim = self.project.claims.delete(claim_id)
+        self.undo_stack.push(DeleteClaimCommand(claim, self.project.claims, self))
+        self.refresh(changes, [])
+        self.view.setFocus()
+
+    def _save(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except Exception as error:
+            self.report(error)
+
+    # --- the one refresh hook (CommandSink) ------------------------------------------------
+
+    def refresh(self, changes: Changes, claims: list[Claim]) -> None:
+        for claim_id in changes.removed_claims:
+            if self._claims.pop(claim_id, None) is not None:
+                self.view.remove_claim(claim_id)
+                self.panel.remove_claim(claim_id)
+        for claim in claims:
+            if self.article is None or claim.article_id != self.article.id:
+                continue
+            self._claims[claim.id] = claim
+            self.view.upsert_claim(claim)
+            self.panel.upsert_claim(claim)
+        if self.panel.selected_claim_id() not in self._claims:
+            self.view.mark_claim(None)
+        self.sig_changes_saved.emit(changes)
+
+    def report(self, error: Exception) -> None:
+        self.sig_error_raised.emit(str(error) or type(error).__name__)
+
+    # --- selection in both directions -------------------------------------------------------
+
+    def _on_row_selected(self, claim_id: str) -> None:
+        self.view.mark_claim(claim_id or None)  # "" means the selection was cleared
+
+    def _on_highlight_clicked(self, claim_id: str) -> None:
+        self._select(claim_id)
+
+    def _select(self, claim_id: str) -> None:
+        self.panel.select_claim(claim_id)
+        self.view.mark_claim(claim_id)

@@ -1,0 +1,579 @@
+"""The main window: articles, the article text and the claim panel side by side; menus; projects."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator import APP_NAME
+from annotator.domain.records import Annotator, Changes
+from annotator.ui.annotation_controller import AnnotationController
+from annotator.ui.article_view import ArticleView
+from annotator.ui.claim_panel import ClaimPanel
+from annotator.ui.dialogs import ARTICLE_FILTER, CSV_FILTER, PROJECT_FILTER, DialogService
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
+
+log = logging.getLogger(__name__)
+
+RECENT_KEY = "projects/recent"
+MAX_RECENT = 8
+ARTICLE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class MainWindow(QMainWindow):
+    sig_project_opened = Signal(str)  # the project file's path
+
+    def __init__(self, settings: QSettings, dialogs: DialogService | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.dialogs = dialogs or DialogService(self)
+        self.project: Project | None = None
+        self.annotator: Annotator | None = None
+        self.undo_stack = QUndoStack(self)
+        self.setAcceptDrops(True)
+        self.setWindowTitle(APP_NAME)
+        self._build_panes()
+        self.controller = AnnotationController(self.article_view, self.claim_panel, self.undo_stack)
+        self.controller.sig_changes_saved.connect(self._on_changes_saved)
+        self.controller.sig_message_requested.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.controller.sig_error_raised.connect(lambda text: self.dialogs.error("Not saved", text))
+        self._build_actions()
+        self._build_menus()
+        self.saved_label = QLabel("No project open")
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self.resize(1360, 860)
+        self._restore_layout()
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def _build_panes(self) -> None:
+        self.article_list = QListWidget()
+        self.article_list.setAccessibleName("Articles")
+        self.article_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.article_list.currentItemChanged.connect(self._on_article_chosen)
+        articles_heading = QLabel("Articles")
+        articles_heading.setObjectName("paneHeading")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 8, 0, 8)
+        left_layout.addWidget(articles_heading)
+        left_layout.addWidget(self.article_list)
+
+        self.article_title = QLabel()
+        self.article_title.setObjectName("articleTitle")
+        self.article_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.article_title.setWordWrap(True)
+        self.article_meta = QLabel()
+        self.article_meta.setObjectName("articleMeta")
+        self.article_meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.article_meta.setWordWrap(True)
+        self.details_button = QPushButton("Details…")
+        self.details_button.setToolTip("Edit the article's title, outlet, URL and publication date")
+        self.details_button.clicked.connect(self.edit_article_details)
+        header = QWidget()
+        header_layout = QHBoxLayout(header)
+        header_layout.setContentsMargins(16, 10, 16, 6)
+        titles = QVBoxLayout()
+        titles.addWidget(self.article_title)
+        titles.addWidget(self.article_meta)
+        header_layout.addLayout(titles, 1)
+        header_layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.article_view = ArticleView()
+        self.article_view.setAccessibleName("Article text")
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(header)
+        centre_layout.addWidget(self.article_view, 1)
+
+        self.claim_panel = ClaimPanel()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.claim_panel)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([230, 720, 410])
+        self.setCentralWidget(self.splitter)
+
+    def _action(
+        self, text: str, slot: object, shortcut: QKeySequence | str | None = None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.new_action = self._action("&New Project…", self.new_project, key.New)
+        self.open_action = self._action("&Open Project…", self.open_project_dialog, key.Open)
+        self.import_action = self._action("&Import Articles…", self.import_articles_dialog, "Ctrl+I")
+        self.paste_action = self._action("&Paste Article as New…", self.paste_article, "Ctrl+Shift+V")
+        self.export_action = self._action("&Export Dataset…", self.export_dataset, "Ctrl+E")
+        self.quit_action = self._action("&Quit", self.close, key.Quit)
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence(key.Undo))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(key.Redo)])
+        self.addActions([self.undo_action, self.redo_action])
+        self.details_action = self._action("Article &Details…", self.edit_article_details)
+        self.codebook_action = self._action("&Codebook…", self.edit_codebook, "Ctrl+K")
+        self.delete_action = self._action(
+            "&Delete Claim", lambda: self.controller.delete_claim(), QKeySequence(Qt.Key.Key_Delete)
+        )
+        self.adjust_action = self._action(
+            "&Adjust Span to Selection", lambda: self.controller.adjust_span(), "Ctrl+Shift+A"
+        )
+        self.raise_action = self._action(
+            "&Raise Confidence",
+            lambda: self.controller.step_confidence(+1),
+            "]",
+            "Confidence for new claims up",
+        )
+        self.lower_action = self._action(
+            "&Lower Confidence",
+            lambda: self.controller.step_confidence(-1),
+            "[",
+            "Confidence for new claims down",
+        )
+        self.tag_actions: list[QAction] = []
+        self.confidence_actions: list[QAction] = []
+        self.project_actions = [
+            self.import_action,
+            self.paste_action,
+            self.export_action,
+            self.details_action,
+            self.codebook_action,
+            self.delete_action,
+            self.adjust_action,
+            self.raise_action,
+            self.lower_action,
+        ]
+        for action in self.project_actions:
+            action.setEnabled(False)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_action, self.open_action])
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addActions([self.import_action, self.paste_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.details_action, self.codebook_action])
+        self.claim_menu = bar.addMenu("&Claim")
+        self.view_menu = bar.addMenu("&View")
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&Keyboard Shortcuts", self.show_shortcuts, "F1"))
+        help_menu.addAction(self._action(f"&About {APP_NAME}", self.show_about))
+
+    def _rebuild_codebook_actions(self) -> None:
+        """Digits tag with the codebook's types; Alt+digits set the confidence."""
+        for action in self.tag_actions + self.confidence_actions:
+            self.removeAction(action)
+            action.deleteLater()
+        self.tag_actions, self.confidence_actions = [], []
+        self.claim_menu.clear()
+        self.view_menu.clear()
+        codebook = self.controller.codebook
+        if codebook is None:
+            return
+        for number, source_type in enumerate(codebook.active_types, start=1):
+            action = self._action(
+                f"Tag as {source_type.name}",
+                lambda _=False, type_id=source_type.id: self.controller.tag_selection(type_id),
+                str(number) if number <= 9 else None,
+                source_type.definition,
+            )
+            action.setToolTip(source_type.definition)
+            self.tag_actions.append(action)
+        self.claim_menu.addActions(self.tag_actions)
+        self.claim_menu.addSeparator()
+        confidence_menu = self.claim_menu.addMenu("Con&fidence")
+        for level in codebook.confidence_levels:
+            action = self._action(
+                f"{level.value} · {level.label}",
+                lambda _=False, value=level.value: self.controller.set_confidence(value),
+                f"Alt+{level.value}" if level.value <= 9 else None,
+            )
+            self.confidence_actions.append(action)
+        confidence_menu.addActions(self.confidence_actions)
+        confidence_menu.addSeparator()
+        confidence_menu.addActions([self.raise_action, self.lower_action])
+        self.claim_menu.addSeparator()
+        self.claim_menu.addActions([self.adjust_action, self.delete_action])
+        highlight_menu = self.view_menu.addMenu("&Highlight Source Types")
+        for source_type in codebook.active_types:
+            toggle = QAction(source_type.name, self)
+            toggle.setCheckable(True)
+            toggle.setChecked(True)
+            toggle.setData(source_type.id)
+            toggle.toggled.connect(self._apply_hidden_types)
+            highlight_menu.addAction(toggle)
+        self._highlight_toggles = highlight_menu.actions()
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self._action("Next Article", lambda: self._step_article(+1), "Ctrl+PgDown"))
+        self.view_menu.addAction(
+            self._action("Previous Article", lambda: self._step_article(-1), "Ctrl+PgUp")
+        )
+
+    def _apply_hidden_types(self) -> None:
+        hidden = {a.data() for a in self._highlight_toggles if not a.isChecked()}
+        self.article_view.set_hidden_types(hidden)
+
+    # --- projects -------------------------------------------------------------------------------
+
+    def attach_project(self, project: Project, annotator: Annotator) -> None:
+        """Show an opened project: its codebook, articles, and its last opened article."""
+        if self.project is not None and self.project is not project:
+            self.project.close()
+        self.project, self.annotator = project, annotator
+        self.controller.set_project(project, annotator)
+        self._rebuild_codebook_actions()
+        for action in self.project_actions:
+            action.setEnabled(True)
+        self._remember_recent(project.path)
+        self._update_title()
+        self.saved_label.setText("All changes are saved automatically")
+        self.reload_articles(select=project.articles.last_opened())
+        self.sig_project_opened.emit(str(project.path))
+
+    def _update_title(self) -> None:
+        if self.project is None:
+            self.setWindowTitle(APP_NAME)
+            return
+        who = f" — {self.annotator.name}" if self.annotator else ""
+        self.setWindowTitle(f"{self.project.name}{who} — {APP_NAME}")
+
+    def open_project(self, path: Path) -> bool:
+        from annotator.services.project import Project, ProjectFileError
+
+        try:
+            project = Project.open(path)
+            annotator = project.annotator(self.annotator.name if self.annotator else "Annotator")
+        except ProjectFileError as error:
+            self.dialogs.error("Cannot open the project", str(error))
+            return False
+        self.attach_project(project, annotator)
+        return True
+
+    def new_project(self) -> None:
+        path = self.dialogs.save_file("New project", PROJECT_FILTER, "Annotations.sqlite")
+        if path is None:
+            return
+        if path.suffix == "":
+            path = path.with_suffix(".sqlite")
+        if path.exists():
+            self.dialogs.error(
+                "New project", f"“{path.name}” already exists: use File > Open Project to open it."
+            )
+            return
+        self.open_project(path)
+
+    def open_project_dialog(self) -> None:
+        path = self.dialogs.open_file("Open project", PROJECT_FILTER)
+        if path is not None:
+            self.open_project(path)
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value(RECENT_KEY, [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def _remember_recent(self, path: Path) -> None:
+        recent = [str(path)] + [p for p in self._recent() if p != str(path)]
+        self.settings.setValue(RECENT_KEY, recent[:MAX_RECENT])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = [p for p in self._recent() if Path(p).exists()]
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_project(Path(p)))
+        if not recent:
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
+    # --- articles -------------------------------------------------------------------------------
+
+    def reload_articles(self, select: str | None = None) -> None:
+        if self.project is None:
+            return
+        current = select or self._current_article_id()
+        self.article_list.blockSignals(True)
+        self.article_list.clear()
+        for summary in self.project.articles.list():
+            item = QListWidgetItem(summary.title)
+            item.setData(ARTICLE_ID_ROLE, summary.id)
+            count = f"{summary.claim_count} claim{'s' if summary.claim_count != 1 else ''}"
+            item.setToolTip(
+                " · ".join(x for x in (summary.title, summary.outlet, summary.published, count) if x)
+            )
+            self.article_list.addItem(item)
+        self.article_list.blockSignals(False)
+        ids = [self.article_list.item(i).data(ARTICLE_ID_ROLE) for i in range(self.article_list.count())]
+        target = current if current in ids else (ids[0] if ids else None)
+        if target is None:
+            self._show_no_article()
+            return
+        self.article_list.setCurrentRow(ids.index(target))
+
+    def _current_article_id(self) -> str | None:
+        item = self.article_list.currentItem()
+        return item.data(ARTICLE_ID_ROLE) if item else None
+
+    def _on_article_chosen(
+        self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None
+    ) -> None:
+        if item is None or self.project is None:
+            return
+        self.controller.show_article(item.data(ARTICLE_ID_ROLE))
+        self._show_header()
+        self.article_view.setFocus()
+
+    def _show_header(self) -> None:
+        article = self.controller.article
+        if article is None:
+            return
+        self.article_title.setText(article.title)
+        meta = [x for x in (article.outlet, article.published, article.url) if x]
+        self.article_meta.setText(" · ".join(meta) if meta else "No outlet, date or URL yet: see Details…")
+        self.details_button.setEnabled(True)
+
+    def _show_no_article(self) -> None:
+        self.article_title.setText("No articles yet")
+        self.article_meta.setText(
+            "Import a .txt or .md file (Ctrl+I), drop files here, or paste text (Ctrl+Shift+V)."
+        )
+        self.details_button.setEnabled(False)
+        self.article_view.show_article("", [], {})
+
+    def _step_article(self, delta: int) -> None:
+        row = self.article_list.currentRow() + delta
+        if 0 <= row < self.article_list.count():
+            self.article_list.setCurrentRow(row)
+
+    def import_articles_dialog(self) -> None:
+        paths = self.dialogs.open_files("Import articles", ARTICLE_FILTER)
+        if paths:
+            self.import_files(paths)
+
+    def import_files(self, paths: list[Path]) -> list[str]:
+        """Import files one by one; each refusal is reported and the others still come in."""
+        if self.project is None:
+            return []
+        from annotator.formats.errors import ImportRejected
+        from annotator.services.articles import EncodingUnsure
+
+        imported: list[str] = []
+        problems: list[str] = []
+        for path in paths:
+            try:
+                try:
+                    result = self.project.articles.import_file(path)
+                except EncodingUnsure as unsure:
+                    if not self.dialogs.confirm_encoding(
+                        path.name, unsure.decoded.encoding, unsure.decoded.text
+                    ):
+                        continue
+                    result = self.project.articles.import_file(path, encoding=unsure.decoded.encoding)
+            except ImportRejected as error:
+                problems.append(str(error))
+                continue
+            imported.append(result.article_id)
+            if not result.created:
+                problems.append(f"“{path.name}” is already in the project as “{result.title}”.")
+        if imported:
+            self.reload_articles(select=imported[-1])
+            self._saved_now(f"Imported {len(imported)} article{'s' if len(imported) != 1 else ''}")
+        if problems:
+            self.dialogs.error("Some files were not imported", "\n".join(problems))
+        return imported
+
+    def paste_article(self) -> None:
+        if self.project is None:
+            return
+        from annotator.formats.errors import ImportRejected
+        from annotator.ui.article_dialog import PasteArticleDialog
+
+        dialog = PasteArticleDialog(self)
+        if dialog.exec() != PasteArticleDialog.DialogCode.Accepted:
+            return
+        try:
+            result = self.project.articles.add_text(dialog.text(), title=dialog.title() or "Pasted article")
+        except ImportRejected as error:
+            self.dialogs.error("Not imported", str(error))
+            return
+        self.reload_articles(select=result.article_id)
+        self._saved_now("Article added")
+
+    def edit_article_details(self) -> None:
+        if self.project is None or self.controller.article is None:
+            return
+        from annotator.ui.article_dialog import ArticleMetadataDialog
+
+        summary = next((a for a in self.project.articles.list() if a.id == self.controller.article.id), None)
+        if summary is None:
+            return
+        dialog = ArticleMetadataDialog(summary, self)
+        if dialog.exec() != ArticleMetadataDialog.DialogCode.Accepted:
+            return
+        try:
+            self.project.articles.update_metadata(summary.id, **dialog.values())
+        except ValueError as error:
+            self.dialogs.error("Details not saved", str(error))
+            return
+        self.controller.article = self.project.articles.get(summary.id)
+        self.reload_articles(select=summary.id)
+        self._saved_now("Article details saved")
+
+    def edit_codebook(self) -> None:
+        if self.project is None:
+            return
+        from annotator.ui.codebook_dialog import CodebookDialog
+
+        dialog = CodebookDialog(self.project.codebook, self)
+        dialog.sig_codebook_changed.connect(self._on_codebook_changed)
+        dialog.exec()
+
+    def _on_codebook_changed(self) -> None:
+        self.controller.reload_codebook()
+        self._rebuild_codebook_actions()
+        if self.controller.article is not None:
+            self.controller.show_article(self.controller.article.id)
+        self._saved_now("Codebook saved")
+
+    def export_dataset(self) -> None:
+        if self.project is None:
+            return
+        path = self.dialogs.save_file("Export dataset", CSV_FILTER, f"{self.project.name}-claims.csv")
+        if path is None:
+            return
+        if path.suffix.lower() != ".csv":
+            path = path.with_suffix(".csv")
+        try:
+            count = self.project.exchange.export_csv(path)
+        except OSError as error:
+            self.dialogs.error("Export failed", f"Cannot write “{path}”: {error.strerror or error}")
+            return
+        self.statusBar().showMessage(f"Exported {count} claims to {path}", 8000)
+
+    # --- status -------------------------------------------------------------------------------
+
+    def _on_changes_saved(self, changes: Changes) -> None:
+        self._saved_now("Saved")
+        if changes.claims or changes.removed_claims:
+            self._update_article_count()
+
+    def _saved_now(self, what: str) -> None:
+        self.saved_label.setText(f"{what} · {datetime.now().strftime('%H:%M:%S')}")
+
+    def _update_article_count(self) -> None:
+        item = self.article_list.currentItem()
+        if item is None or self.controller.article is None:
+            return
+        count = self.claim_panel.model.total_count()
+        item.setToolTip(f"{self.controller.article.title} · {count} claim{'s' if count != 1 else ''}")
+
+    # --- help -----------------------------------------------------------------------------------
+
+    def show_shortcuts(self) -> None:
+        lines = [
+            "Select text with the mouse or Shift+arrows (Ctrl+Shift+arrows by word), then:",
+            "  1, 2, 3 …   tag the selection with the first, second, third source type",
+            "  Alt+1 … Alt+5   set the confidence (and re-rate the selected claim)",
+            "  [ and ]   lower or raise the confidence",
+            "  Delete   delete the selected claim",
+            "  Ctrl+Shift+A   move the selected claim to the selected text",
+            "  Ctrl+Z / Ctrl+Shift+Z   undo / redo",
+            "  Ctrl+PgUp / Ctrl+PgDown   previous / next article",
+            "Click a highlight to select its claim; click again to reach claims beneath it.",
+        ]
+        self._info("Keyboard shortcuts", "\n".join(lines))
+
+    def show_about(self) -> None:
+        from annotator import __version__
+
+        self._info(
+            f"About {APP_NAME}",
+            f"{APP_NAME} {__version__}\nTag every claim in a news article by whose word it is "
+            "and how far to trust it.\nEvery change is saved to the project file at once.",
+        )
+
+    def _info(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+
+    # --- window state ---------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        # Taking focus ends an edit in progress (a comment being typed), which saves it
+        # before the project closes.
+        self.setFocus()
+        if self.project is not None:
+            self.project.close()
+            self.project = None
+        super().closeEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.project is not None and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)

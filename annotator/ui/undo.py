@@ -1,0 +1,107 @@
+"""Undoable claim edits. Each command's first redo is the edit already made ("do, then push");
+later redos and undos call the claim service and hand the result to one refresh hook."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtGui import QUndoCommand
+
+from annotator.domain.records import Changes, Claim
+
+if TYPE_CHECKING:  # the service module pulls in SQLAlchemy, which the first paint must not wait for
+    from annotator.services.claims import ClaimService
+
+
+class CommandSink(Protocol):
+    """Where commands report: the window refreshes what changed, or shows what went wrong."""
+
+    def refresh(self, changes: Changes, claims: list[Claim]) -> None: ...
+
+    def report(self, error: Exception) -> None: ...
+
+
+def short_quote(quote: str, limit: int = 32) -> str:
+    one_line = " ".join(quote.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
+
+
+class _ClaimCommand(QUndoCommand):
+    def __init__(self, text: str, service: ClaimService, sink: CommandSink) -> None:
+        super().__init__(text)
+        self._service = service
+        self._sink = sink
+        self._already_done = True
+
+    def redo(self) -> None:
+        if self._already_done:
+            self._already_done = False
+            return
+        self._guarded(self._redo)
+
+    def undo(self) -> None:
+        self._guarded(self._undo)
+
+    def _guarded(self, step: Callable[[], None]) -> None:
+        # An exception raised inside a Qt virtual never reaches the caller of undo(): report it
+        # here, and drop the command, whose state no longer matches the file.
+        try:
+            step()
+        except Exception as error:
+            self.setObsolete(True)
+            self._sink.report(error)
+
+    def _redo(self) -> None:
+        raise NotImplementedError
+
+    def _undo(self) -> None:
+        raise NotImplementedError
+
+
+class TagClaimCommand(_ClaimCommand):
+    """A new claim: undo deletes it, redo puts the same claim (same id) back."""
+
+    def __init__(self, claim: Claim, type_name: str, service: ClaimService, sink: CommandSink) -> None:
+        super().__init__(f"Tag “{short_quote(claim.quote)}” as {type_name}", service, sink)
+        self.claim = claim
+
+    def _undo(self) -> None:
+        changes, _ = self._service.delete(self.claim.id)
+        self._sink.refresh(changes, [])
+
+    def _redo(self) -> None:
+        self._sink.refresh(self._service.restore(self.claim), [self.claim])
+
+
+class EditClaimCommand(_ClaimCommand):
+    def __init__(
+        self, text: str, before: Claim, after: Claim, service: ClaimService, sink: CommandSink
+    ) -> None:
+        super().__init__(text, service, sink)
+        self.before = before
+        self.after = after
+
+    def _undo(self) -> None:
+        self._put(self.before)
+
+    def _redo(self) -> None:
+        self._put(self.after)
+
+    def _put(self, claim: Claim) -> None:
+        changes = self._service.put_back(claim)
+        current = self._service.get(claim.id)
+        self._sink.refresh(changes, [current] if current else [])
+
+
+class DeleteClaimCommand(_ClaimCommand):
+    def __init__(self, claim: Claim, service: ClaimService, sink: CommandSink) -> None:
+        super().__init__(f"Delete claim “{short_quote(claim.quote)}”", service, sink)
+        self.claim = claim
+
+    def _undo(self) -> None:
+        self._sink.refresh(self._service.restore(self.claim), [self.claim])
+
+    def _redo(self) -> None:
+        changes, _ = self._service.delete(self.claim.id)
+        self._sink.refresh(changes, [])

@@ -1,0 +1,44 @@
+"""A scripted stand-in for the dialog service: answers are queued, questions are recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class FakeDialogs:
+    def __init__(self) -> None:
+        self.errors: list[tuple[str, str]] = []
+        self.text_answers: list[str | None] = []
+        self.save_answers: list[Path | None] = []
+        self.open_answers: list[Path | None] = []
+        self.open_files_answers: list[list[Path]] = []
+        self.confirm_answers: list[bool] = []
+        self.encoding_answers: list[bool] = []
+        self.asked: list[str] = []
+
+    def error(self, title: str, message: str) -> None:
+        self.errors.append((title, message))
+
+    def confirm(self, title: str, message: str, *, yes: str = "OK") -> bool:
+        self.asked.append(title)
+        return self.confirm_answers.pop(0)
+
+    def ask_text(self, title: str, label: str, default: str = "") -> str | None:
+        self.asked.append(title)
+        return self.text_answers.pop(0)
+
+    def open_files(self, title: str, file_filter: str) -> list[Path]:
+        self.asked.append(title)
+        return self.open_files_answers.pop(0)
+
+    def open_file(self, title: str, file_filter: str) -> Path | None:
+        self.asked.append(title)
+        return self.open_answers.pop(0)
+
+    def save_file(self, title: str, file_filter: str, suggested: str = "") -> Path | None:
+        self.asked.append(title)
+        return self.save_answers.pop(0)
+
+    def confirm_encoding(self, file_name: str, encoding: str, preview: str) -> bool:
+        self.asked.append(f"encoding:{encoding}")
+        return self.encoding_answers.pop(0)

@@ -1,0 +1,263 @@
+"""The core loop as a user lives it, on the real main window: open, select, tag, undo, reopen, export."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QTextCursor
+
+from annotator.app import open_initial_project
+from annotator.paths import seeds_dir
+from annotator.services.project import Project
+from annotator.ui.main_window import MainWindow
+from tests.ui.fakes import FakeDialogs
+
+SAMPLE = (seeds_dir() / "al-asad-rocket-attack.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def make_window(qtbot, settings: QSettings, project_path: Path, annotator: str = "Ana") -> MainWindow:
+    dialogs = FakeDialogs()
+    window = MainWindow(settings, dialogs)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()  # shortcuts (digits, Alt+digits) reach the active window only
+    qtbot.waitUntil(window.isActiveWindow)
+    assert open_initial_project(window, project_path, annotator)
+    return window
+
+
+def select_with_keyboard(qtbot, window: MainWindow, words: int) -> None:
+    """Select the first `words` words of the article as a user would: Ctrl+Home, Ctrl+Shift+Right."""
+    view = window.article_view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(words):
+        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+
+
+def block_has_format_at(window: MainWindow, code_point: int) -> bool:
+    view = window.article_view
+    view.format_visible_blocks()
+    qt = view.position_map.to_qt(code_point)
+    block = view.document().findBlock(qt)
+    in_block = qt - block.position()
+    return any(
+        r.start <= in_block < r.start + r.length and r.format.background().style() != Qt.BrushStyle.NoBrush
+        for r in block.layout().formats()
+    )
+
+
+def test_first_start_opens_the_sample_with_focus_in_the_article(qtbot, settings, tmp_path, monkeypatch):
+    default = tmp_path / "data" / "My annotations.sqlite"
+    monkeypatch.setattr("annotator.app.default_project_path", lambda: default)
+    window = MainWindow(settings, FakeDialogs())  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.dialogs.text_answers.append("Rosa")  # the one-time name question
+    window.show()
+    qtbot.waitExposed(window)
+    assert open_initial_project(window, None, None)
+    assert default.exists()
+    assert window.dialogs.asked == ["Who is annotating?"]
+    assert window.article_view.text() == SAMPLE.rstrip("\n") or window.article_view.text() == SAMPLE
+    assert window.article_title.text() == "al-asad-rocket-attack"
+    assert "Rosa" in window.windowTitle() and "My annotations" in window.windowTitle()
+    qtbot.waitUntil(lambda: window.article_view.hasFocus())
+    assert window.article_view.textCursor().position() == 0
+    # The name is remembered: a second start asks nothing.
+    second = MainWindow(settings, FakeDialogs())  # type: ignore[arg-type]
+    qtbot.addWidget(second)
+    assert open_initial_project(second, None, None)
+    assert second.dialogs.asked == []
+    assert "Rosa" in second.windowTitle()
+
+
+def test_tag_with_key_undo_redo_and_reopen(qtbot, settings, tmp_path):
+    path = tmp_path / "p.sqlite"
+    window = make_window(qtbot, settings, path)
+    # The default project path is not used for an explicit path: no sample was imported.
+    assert window.article_list.count() == 0
+    window.import_files([seeds_dir() / "al-asad-rocket-attack.txt"])
+    assert window.article_list.count() == 1
+    text = window.article_view.text()
+
+    select_with_keyboard(qtbot, window, 4)
+    span = window.article_view.selected_span()
+    assert span is not None
+    qtbot.keyClick(window.article_view, Qt.Key.Key_1)
+
+    claims = window.claim_panel.model.all_claims()
+    assert len(claims) == 1
+    claim = claims[0]
+    assert (claim.start, claim.end) == span
+    assert claim.quote == text[claim.start : claim.end] == "A suspected rocket attack "[: claim.end]
+    assert window.controller.codebook.type_by_id(claim.source_type_id).name == "official"
+    assert claim.confidence == window.claim_panel.current_confidence == 3
+    assert claim.annotator_name == "Ana"
+    assert window.claim_panel.model.rowCount() == 1
+    assert block_has_format_at(window, claim.start)
+    assert window.article_view.claim_ids_at(claim.start) == [claim.id]
+    assert window.saved_label.text().startswith("Saved")
+
+    # It is in the file, committed: a separate connection sees it.
+    other = Project.open(path)
+    assert [c.id for c in other.claims.for_article(claim.article_id)] == [claim.id]
+    other.close()
+
+    assert window.undo_action.text().replace("&", "").startswith("Undo Tag “A suspected rocket")
+    window.undo_action.trigger()
+    assert window.claim_panel.model.rowCount() == 0
+    assert not block_has_format_at(window, claim.start)
+    assert window.project.claims.get(claim.id) is None
+
+    window.redo_action.trigger()
+    assert window.claim_panel.model.rowCount() == 1
+    assert window.project.claims.get(claim.id) is not None
+    assert block_has_format_at(window, claim.start)
+
+    window.close()
+    fresh = make_window(qtbot, settings, path)
+    found = fresh.claim_panel.model.all_claims()
+    assert [c.id for c in found] == [claim.id]
+    assert found[0].quote == claim.quote
+    assert block_has_format_at(fresh, claim.start)
+
+
+def test_confidence_keys_retype_delete_and_undo(qtbot, settings, tmp_path):
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    window.import_files([seeds_dir() / "al-asad-rocket-attack.txt"])
+    view = window.article_view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
+    assert window.claim_panel.current_confidence == 5
+    qtbot.keyClick(view, Qt.Key.Key_BracketLeft)
+    assert window.claim_panel.current_confidence == 4
+    view.select_span(8, 30)
+    qtbot.keyClick(view, Qt.Key.Key_3)
+    (claim,) = window.claim_panel.model.all_claims()
+    assert claim.confidence == 4
+    book = window.controller.codebook
+    assert book.type_by_id(claim.source_type_id).name == "speculation"
+    # With the claim selected, a digit retypes it instead of adding a second claim.
+    qtbot.keyClick(view, Qt.Key.Key_2)
+    (claim,) = window.claim_panel.model.all_claims()
+    assert book.type_by_id(claim.source_type_id).name == "unnamed"
+    assert "Retype" in window.undo_action.text()
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert window.claim_panel.model.rowCount() == 0
+    assert window.project.claims.get(claim.id) is None
+    window.undo_action.trigger()
+    assert window.claim_panel.model.rowCount() == 1
+    window.undo_action.trigger()  # the retype
+    (claim,) = window.claim_panel.model.all_claims()
+    assert book.type_by_id(claim.source_type_id).name == "speculation"
+    assert book.type_by_id(window.project.claims.get(claim.id).source_type_id).name == "speculation"
+
+
+def test_panel_edits_are_saved_and_undoable(qtbot, settings, tmp_path):
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    window.import_files([seeds_dir() / "al-asad-rocket-attack.txt"])
+    window.article_view.select_span(0, 40)
+    qtbot.keyClick(window.article_view, Qt.Key.Key_1)
+    (claim,) = window.claim_panel.model.all_claims()
+    window.claim_panel.sig_claim_edit_requested.emit(claim.id, {"source": "a defense spokesperson"})
+    window.claim_panel.sig_claim_edit_requested.emit(claim.id, {"cue": "according to"})
+    saved = window.project.claims.get(claim.id)
+    assert (saved.source, saved.cue) == ("a defense spokesperson", "according to")
+    window.undo_action.trigger()
+    assert window.project.claims.get(claim.id).cue == ""
+    assert window.claim_panel.model.claim(claim.id).cue == ""
+
+
+def test_clicking_a_row_marks_the_text_and_clicking_text_selects_the_row(qtbot, settings, tmp_path):
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    window.import_files([seeds_dir() / "al-asad-rocket-attack.txt"])
+    view = window.article_view
+    view.select_span(0, 20)
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    view.select_span(200, 230)
+    qtbot.keyClick(view, Qt.Key.Key_2)
+    first, second = window.claim_panel.model.all_claims()
+    window.claim_panel.select_claim(None)
+    table = window.claim_panel.table_view
+    table.selectRow(window.claim_panel.model.row_of(first.id))
+    assert view.selected_span() == (first.start, first.end)
+    view.sig_claim_clicked.emit(second.id)
+    assert window.claim_panel.selected_claim_id() == second.id
+
+
+def test_export_reads_back_with_quotes_matching_offsets(qtbot, settings, tmp_path):
+    article = tmp_path / "emoji.txt"
+    body = "Line one 👩‍👩‍👧 said “x”.\r\nمصدر رسمي قال\r\nעל פי דובר 🇺🇦 e\u0301te\r\n=SUM(A1)\r\n"
+    article.write_bytes(body.encode("utf-8"))
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    window.import_files([article])
+    text = window.article_view.text()
+    assert "\r" not in text
+    view = window.article_view
+    spans = [(text.index("👩"), text.index("said") + 4), (text.index("مصدر"), text.index("قال") + 3),
+             (text.index("🇺🇦"), len(text.rstrip("\n")) - 9), (text.index("=SUM"), text.index("=SUM") + 8)]
+    for start, end in spans:
+        view.select_span(start, end)
+        assert view.selected_span() == (start, end)
+        assert view.textCursor().selectedText().replace("\u2029", "\n") == text[start:end]
+        window.claim_panel.select_claim(None)
+        view.mark_claim(None)
+        view.select_span(start, end)
+        qtbot.keyClick(view, Qt.Key.Key_1)
+    assert window.claim_panel.model.rowCount() == 4
+    out = tmp_path / "claims.csv"
+    window.dialogs.save_answers.append(out)
+    window.export_dataset()
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 4
+    exact = tmp_path / "exact.csv"
+    window.project.exchange.export_csv(exact, exact=True)
+    with exact.open(encoding="utf-8-sig", newline="") as handle:
+        exact_rows = list(csv.DictReader(handle))
+    for row in exact_rows:
+        assert text[int(row["start"]) : int(row["end"])] == row["quote"]
+    formula = next(r for r in rows if r["quote"].lstrip("'").startswith("=SUM"))
+    assert formula["quote"].startswith("'=")
+
+
+def test_a_binary_file_is_refused_with_a_message_and_nothing_imported(qtbot, settings, tmp_path):
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    assert window.import_files([binary]) == []
+    assert window.article_list.count() == 0
+    assert window.dialogs.errors and "photo.txt" in window.dialogs.errors[0][1]
+
+
+def test_a_foreign_project_is_refused_and_untouched(qtbot, settings, tmp_path):
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    foreign = tmp_path / "notes.sqlite"
+    foreign.write_text("just some notes", encoding="utf-8")
+    assert not window.open_project(foreign)
+    assert foreign.read_text(encoding="utf-8") == "just some notes"
+    assert "not a Source Annotator project" in window.dialogs.errors[-1][1]
+    assert window.project is not None and window.project.path.name == "p.sqlite"
+
+
+def test_many_qt_calls_returning_none_do_not_crash(qtbot):
+    """PySide6 6.12.0 decremented None's refcount on every void call (none_dealloc)."""
+    import sys
+
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    qtbot.addWidget(label)
+    before = sys.getrefcount(None)
+    for _ in range(20_000):
+        label.setText("x")  # returns None
+    assert sys.getrefcount(None) >= before - 100
