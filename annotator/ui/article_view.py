@@ -40,7 +40,7 @@ INK = "#2B2B2B"  # dark grey rather than black, for the same reason
 # The selection is painted by the view as a translucent tint with a thin outline, over the highlights: Qt's
 # own selection drops every format background under it, which would hide the claims there (and the marked
 # claim, which mark_claim selects). The outline tells a selection apart from a claim of a blue type.
-SELECTION_FILL = QColor(25, 35, 60, 28)  # a cool shade: darkens what is under it without changing its hue
+SELECTION_FILL = QColor(25, 35, 60, 24)  # a cool shade: darkens what is under it without changing its hue
 SELECTION_EDGE = QColor(40, 90, 170, 190)
 # Strong right-to-left characters (Hebrew, Arabic, Syriac, Thaana, NKo, ..., and their presentation forms):
 # a line without any is laid out left to right in one run, so its selection is one rectangle.

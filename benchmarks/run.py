@@ -1,0 +1,233 @@
+"""The app's speed figures beside their targets, measured through the real window and services.
+
+Run: .venv/bin/python benchmarks/run.py      Prints figures only; nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SEED = ROOT / "seeds" / "al-asad-rocket-attack.txt"
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def report(name: str, value: float, target: float, unit: str = "s") -> None:
+    verdict = "ok" if value <= target else "OVER"
+    shown = f"{value * 1000:.1f} ms" if unit == "s" else f"{value:.0f} {unit}"
+    goal = f"{target * 1000:.0f} ms" if unit == "s" else f"{target:.0f} {unit}"
+    print(f"  {name:<58} {shown:>12}   target ≤ {goal:<8} {verdict}")
+
+
+def make_article(size: int, rng: random.Random) -> str:
+    paragraphs = SEED.read_text(encoding="utf-8").split("\n") + [
+        "Breaking 🚨: the spokesperson said 👍🏽 the strike hit the base, according to a statement.",
+        "قال المتحدث باسم وزارة الدفاع إن الهجوم وقع يوم الاثنين في غرب العراق، وفق بيان رسمي.",
+    ]
+    parts, total = [], 0
+    while total < size:
+        paragraph = rng.choice(paragraphs)
+        parts.append(paragraph)
+        total += len(paragraph) + 1
+    return "\n".join(parts)[:size].rstrip()
+
+
+def build_project(path: Path, size: int, claims: int, seed: int = 7) -> tuple[str, list[str]]:
+    """A project with one article of `size` code points and `claims` claims, bulk-inserted."""
+    from annotator.db import queries
+    from annotator.db.tables import utc_now
+    from annotator.domain.text import context_around
+    from annotator.services.project import Project
+
+    rng = random.Random(seed)
+    project = Project.open(path)
+    result = project.articles.add_text(make_article(size, rng), title=f"{size // 1000} kB article")
+    text = project.articles.get(result.article_id).text
+    me = project.annotator("Bench")
+    types = [t.id for t in project.codebook.get().active_types]
+    now = utc_now()
+    rows = []
+    for _ in range(claims):
+        length = rng.randint(20, 300)
+        start = rng.randrange(0, len(text) - length)
+        before, after = context_around(text, start, start + length)
+        rows.append(
+            {
+                "id": str(uuid.uuid4()), "article_id": result.article_id, "annotator_id": me.id,
+                "start": start, "end": start + length, "quote": text[start : start + length],
+                "context_before": before, "context_after": after, "source_type_id": rng.choice(types),
+                "confidence": rng.randint(1, 5), "source": "", "cue": "", "comment": "",
+                "created_at": now, "updated_at": now,
+            }
+        )
+    with project._tx.begin() as session:  # benchmark set-up only: bulk insert through the query layer
+        queries.insert_claims(rows, session=session)
+    project.close()
+    return result.article_id, types
+
+
+STARTUP_PROBE = r"""
+import sys, time
+t0 = float(sys.argv[1])
+from PySide6.QtCore import QEvent, QObject, QTimer
+from annotator.app import app_settings, make_application, open_initial_project
+from annotator.ui.main_window import MainWindow
+from pathlib import Path
+marks = {}
+class Painted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and "first_paint" not in marks:
+            marks["first_paint"] = time.time() - t0
+        return False
+app = make_application()
+from PySide6.QtCore import QSettings
+window = MainWindow(QSettings(sys.argv[3], QSettings.Format.IniFormat))
+watcher = Painted()
+window.article_view.viewport().installEventFilter(watcher)
+window.installEventFilter(watcher)
+window.show()
+def open_project():
+    open_initial_project(window, Path(sys.argv[2]), "Bench")
+    window.article_view.viewport().repaint()
+    marks["usable"] = time.time() - t0
+    print(marks["first_paint"], marks["usable"], flush=True)
+    app.quit()
+QTimer.singleShot(0, open_project)
+app.exec()
+"""
+
+
+def bench_startup(folder: Path) -> None:
+    project = folder / "startup.sqlite"
+    build_project(project, 3000, 12)
+    firsts, usables = [], []
+    for _ in range(5):
+        out = subprocess.run(
+            [sys.executable, "-c", STARTUP_PROBE, repr(time.time()), str(project), str(folder / "s.ini")],
+            capture_output=True, text=True, check=True, cwd=ROOT,
+        ).stdout.split()
+        firsts.append(float(out[0]))
+        usables.append(float(out[1]))
+    print("Start-up (median of 5, from process start)")
+    report("first painted window", statistics.median(firsts), 0.2)
+    report("usable: article shown, highlights painted", statistics.median(usables), 0.6)
+
+
+def open_window(path: Path):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+
+    from annotator.services.project import Project
+    from annotator.ui.main_window import MainWindow
+
+    window = MainWindow(QSettings(str(path.with_suffix(".ini")), QSettings.Format.IniFormat))
+    window.resize(1400, 900)
+    window.show()
+    project = Project.open(path)
+    window.attach_project(project, project.annotator("Bench"))
+    return window
+
+
+def time_open(window, article_id: str) -> float:  # type: ignore[no-untyped-def]
+    gc.collect()
+    started = time.perf_counter()
+    window.controller.show_article(article_id)
+    window.article_view.viewport().repaint()
+    window.claim_panel.table_view.viewport().repaint()
+    return time.perf_counter() - started
+
+
+def bench_large(folder: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    print("Opening large articles (highlights painted, list filled; median of 3)")
+    for size, count, target in ((1_000_000, 10_000, 0.2), (5_000_000, 100_000, 0.6)):
+        path = folder / f"large-{count}.sqlite"
+        article_id, types = build_project(path, size, count)
+        before = rss_mb()
+        window = open_window(path)
+        times = [time_open(window, article_id) for _ in range(3)]
+        extra = rss_mb() - before
+        report(f"{size / 1e6:.0f} MB article, {count:,} claims", statistics.median(times), target)
+        if count == 100_000:
+            report("  extra memory with it open", extra, 200, "MB")
+            view = window.article_view
+            bar = view.verticalScrollBar()
+            steps = []
+            for _ in range(60):
+                started = time.perf_counter()
+                bar.setValue(bar.value() + bar.singleStep() * 3)
+                view.viewport().repaint()
+                steps.append(time.perf_counter() - started)
+            report("  scroll step (p95 of 60)", sorted(steps)[int(len(steps) * 0.95)], 0.016)
+            toggles = []
+            for i in range(10):
+                started = time.perf_counter()
+                view.set_hidden_types({types[0]} if i % 2 == 0 else set())
+                view.viewport().repaint()
+                toggles.append(time.perf_counter() - started)
+            report("  hide or show one source type (p95 of 10)", sorted(toggles)[9], 0.016)
+            model = window.claim_panel.model
+            for column, name in ((2, "confidence"), (1, "type"), (0, "quote")):
+                gc.collect()
+                started = time.perf_counter()
+                model.sort(column, Qt.SortOrder.AscendingOrder)
+                report(f"  sort the 100,000-row list by {name}", time.perf_counter() - started, 0.05)
+            started = time.perf_counter()
+            written = window.project.exchange.export_csv(folder / "export.csv")
+            report(f"  export of {written:,} claims", time.perf_counter() - started, 0.7)
+        else:
+            bench_new_claims(window, article_id, types)
+        window.close()
+        window.deleteLater()
+
+
+def bench_new_claims(window, article_id: str, types: list[str]) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(3)
+    view, controller = window.article_view, window.controller
+    text = view.text()
+    times = []
+    for i in range(200):
+        start = rng.randrange(0, len(text) - 200)
+        window.claim_panel.select_claim(None)
+        view.mark_claim(None)
+        view.select_span(start, start + rng.randint(20, 150))
+        view.viewport().repaint()
+        started = time.perf_counter()
+        controller.tag_selection(types[i % len(types)])  # saves, highlights, adds the row
+        view.viewport().repaint()
+        window.claim_panel.table_view.viewport().repaint()
+        times.append(time.perf_counter() - started)
+    times.sort()
+    print(f"  one new claim end to end, 200 runs on the 1 MB article: p50 {times[100] * 1000:.1f} ms")
+    report("  one new claim end to end (p95)", times[189], 0.016)
+
+
+def main() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        bench_startup(folder)
+        bench_large(folder)
+    del app
+
+
+if __name__ == "__main__":
+    main()
