@@ -7,7 +7,9 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -95,11 +97,33 @@ def open_initial_project(
     return True
 
 
+class AfterFirstPaint(QObject):
+    """Runs a callback once, just after the watched widget first paints (or after a fallback delay)."""
+
+    FALLBACK_MS = 1000  # a window that never paints (minimised, off-screen) still gets its project
+
+    def __init__(self, watched: QObject, callback: Callable[[], object]) -> None:
+        super().__init__(watched)
+        self._callback: Callable[[], object] | None = callback
+        watched.installEventFilter(self)
+        QTimer.singleShot(self.FALLBACK_MS, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            QTimer.singleShot(0, self._run)  # after this paint has reached the screen
+        return False
+
+    def _run(self) -> None:
+        callback, self._callback = self._callback, None
+        if callback is not None:
+            callback()
+
+
 def run_app(project_path: Path | None = None, annotator_name: str | None = None) -> int:
     _configure_logging()
     app = make_application()
     window = MainWindow(app_settings())
-    window.show()
     # The database layer costs ~0.4 s to import: paint the window first, then open the project.
-    QTimer.singleShot(0, lambda: open_initial_project(window, project_path, annotator_name))
+    AfterFirstPaint(window.article_view.viewport(), lambda: open_initial_project(window, project_path, annotator_name))
+    window.show()
     return app.exec()
