@@ -5,9 +5,8 @@ from __future__ import annotations
 import getpass
 import logging
 import sys
-from pathlib import Path
-
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
@@ -78,12 +77,12 @@ def choose_annotator_name(explicit: str | None, settings: QSettings, dialogs: Di
     return name
 
 
-def open_initial_project(
-    window: MainWindow, project_path: Path | None, annotator_name: str | None
-) -> bool:
+def open_initial_project(window: MainWindow, project_path: Path | None, annotator_name: str | None) -> bool:
     """Open the project the user asked for (or the default one, with the sample article)."""
     from annotator.services.project import Project, ProjectFileError
+    from annotator.ui import icons
 
+    icons.load_pending()
     path = choose_project_path(project_path, window.settings)
     try:
         project = Project.open(path)
@@ -124,6 +123,8 @@ def run_app(project_path: Path | None = None, annotator_name: str | None = None)
     app = make_application()
     window = MainWindow(app_settings())
     # The database layer costs ~0.4 s to import: paint the window first, then open the project.
-    AfterFirstPaint(window.article_view.viewport(), lambda: open_initial_project(window, project_path, annotator_name))
+    AfterFirstPaint(
+        window.article_view.viewport(), lambda: open_initial_project(window, project_path, annotator_name)
+    )
     window.show()
     return app.exec()

@@ -10,7 +10,6 @@ import random
 import statistics
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -104,8 +103,7 @@ def bench_upsert(app: QApplication, view: ArticleView, rng: random.Random, runs:
     app.processEvents()
     for run in range(runs):
         start = visible_start + rng.randrange(0, 600)
-        claim = replace(
-            claim,
+        claim = claim._replace(
             start=start,
             end=min(len(text), start + rng.randint(20, 300)),
             source_type_id=TYPES[run % len(TYPES)],
@@ -115,7 +113,7 @@ def bench_upsert(app: QApplication, view: ArticleView, rng: random.Random, runs:
         app.processEvents()  # delivers the update request: repaints only the touched blocks
         partial.append(time.perf_counter() - began)
         began = time.perf_counter()
-        view.upsert_claim(replace(claim, source_type_id=TYPES[(run + 1) % len(TYPES)]))
+        view.upsert_claim(claim._replace(source_type_id=TYPES[(run + 1) % len(TYPES)]))
         view.viewport().grab()
         full.append(time.perf_counter() - began)
     print(f"  upsert_claim + partial repaint (processEvents): {percentiles(partial)}")

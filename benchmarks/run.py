@@ -69,11 +69,21 @@ def build_project(path: Path, size: int, claims: int, seed: int = 7) -> tuple[st
         before, after = context_around(text, start, start + length)
         rows.append(
             {
-                "id": str(uuid.uuid4()), "article_id": result.article_id, "annotator_id": me.id,
-                "start": start, "end": start + length, "quote": text[start : start + length],
-                "context_before": before, "context_after": after, "source_type_id": rng.choice(types),
-                "confidence": rng.randint(1, 5), "source": "", "cue": "", "comment": "",
-                "created_at": now, "updated_at": now,
+                "id": str(uuid.uuid4()),
+                "article_id": result.article_id,
+                "annotator_id": me.id,
+                "start": start,
+                "end": start + length,
+                "quote": text[start : start + length],
+                "context_before": before,
+                "context_after": after,
+                "source_type_id": rng.choice(types),
+                "confidence": rng.randint(1, 5),
+                "source": "",
+                "cue": "",
+                "comment": "",
+                "created_at": now,
+                "updated_at": now,
             }
         )
     with project._tx.begin() as session:  # benchmark set-up only: bulk insert through the query layer
@@ -122,7 +132,10 @@ def bench_startup(folder: Path) -> None:
     for _ in range(5):
         out = subprocess.run(
             [sys.executable, "-c", STARTUP_PROBE, repr(time.time()), str(project), str(folder / "s.ini")],
-            capture_output=True, text=True, check=True, cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
         ).stdout.split()
         firsts.append(float(out[0]))
         usables.append(float(out[1]))

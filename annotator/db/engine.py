@@ -68,7 +68,9 @@ def check_sqlite_file(path: Path) -> None:
         raise NotAProjectError(f"“{path.name}” is not a Source Annotator project (it is not a database).")
     application_id = int.from_bytes(header[68:72], "big")
     if application_id not in (0, APPLICATION_ID):
-        raise NotAProjectError(f"“{path.name}” is a database of another program, not a Source Annotator project.")
+        raise NotAProjectError(
+            f"“{path.name}” is a database of another program, not a Source Annotator project."
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, MetaData, String, Text, TypeDecorator
+from sqlalchemy import Column, ForeignKey, Index, MetaData, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
@@ -21,22 +21,27 @@ metadata: MetaData = SQLModel.metadata
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes on every backend (SQLite forgets the zone; we put it back)."""
+    """Aware UTC datetimes stored as ISO 8601 text, "2026-11-25T14:03:09.123456Z", on every backend.
 
-    impl = DateTime(timezone=True)
+    Text sorts in time order, reads back with the C-fast `datetime.fromisoformat` (SQLAlchemy's
+    SQLite DATETIME parsing made loading 100,000 claims several times slower), and exports
+    without being parsed at all.
+    """
+
+    impl = String(32)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetimes are ambiguous: pass an aware UTC datetime")
-        return value.astimezone(UTC)
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return datetime.fromisoformat(value).astimezone(UTC)
 
 
 def utc_now() -> datetime:
@@ -91,9 +96,25 @@ class ArticleRow(SQLModel, table=True):
     updated_at: datetime = _timestamp()
 
 
+CLAIM_LIST_COLUMNS = (
+    "annotator_id",
+    "source_type_id",
+    "confidence",
+    "source",
+    "cue",
+    "comment",
+    "created_at",
+    "updated_at",
+)
+
+
 class ClaimRow(SQLModel, table=True):
     __tablename__ = "claim"
-    __table_args__ = (Index("ix_claim_article_start", "article_id", "start"),)
+    # Covers what opening an article reads, so SQLite never touches the rows' long quote and
+    # context columns (3x faster for 100,000 claims).
+    __table_args__ = (
+        Index("ix_claim_article_span", *("article_id", "start", "end", "id") + CLAIM_LIST_COLUMNS),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     article_id: str = Field(sa_column=Column(String(36), ForeignKey("article.id"), nullable=False))

@@ -100,7 +100,7 @@ JOURNALISM_PRESET = Preset(
     "Journalism research (fine)",
     (
         PresetType("official named", "An official or institution named in the article."),
-        PresetType("official unnamed", "An official whose name is withheld (\"a defense official\")."),
+        PresetType("official unnamed", 'An official whose name is withheld ("a defense official").'),
         PresetType("anonymous", "A non-official source whose identity is withheld."),
         PresetType("named non-official", "A named person or organisation without official standing."),
         PresetType("document", "A report, filing, statement or other document."),

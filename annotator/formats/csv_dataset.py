@@ -6,9 +6,9 @@ import csv
 import os
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 COLUMNS = (
     "claim_id",
@@ -36,8 +36,13 @@ COLUMNS = (
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass(frozen=True, slots=True)
-class DatasetRow:
+class DatasetRow(NamedTuple):
+    """One claim as the dataset shows it (a NamedTuple: an export builds 100,000 of them).
+
+    `created_at`/`updated_at` are datetimes, or ISO 8601 UTC strings as the project file stores
+    them (then written without being parsed again).
+    """
+
     claim_id: str
     document_id: str
     document_title: str
@@ -56,12 +61,12 @@ class DatasetRow:
     source: str
     cue: str
     comment: str
-    created_at: datetime | None
-    updated_at: datetime | None
+    created_at: datetime | str | None
+    updated_at: datetime | str | None
 
     def values(self) -> tuple[str | int | datetime | None, ...]:
         """The row's values in COLUMNS order."""
-        return tuple(getattr(self, column) for column in COLUMNS)
+        return tuple(self)
 
 
 def neutralise_cell(value: str) -> str:
@@ -105,7 +110,7 @@ def write_dataset(rows: Iterable[DatasetRow], destination: Path, *, exact: bool 
             writer = csv.writer(file, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
             writer.writerow(COLUMNS)
             for row in rows:
-                writer.writerow([_cell(value, exact) for value in row.values()])
+                writer.writerow(_cells(row, exact))
                 count += 1
             file.flush()
             # On disk before the rename, or a crash could leave an empty file in place of the old one.
@@ -117,12 +122,31 @@ def write_dataset(rows: Iterable[DatasetRow], destination: Path, *, exact: bool 
     return count
 
 
-def _cell(value: str | int | datetime | None, exact: bool) -> str | int:
+_TEXT_INDEXES = tuple(i for i, name in enumerate(COLUMNS) if name not in ("start", "end", "confidence"))
+_TIME_INDEXES = (COLUMNS.index("created_at"), COLUMNS.index("updated_at"))
+
+
+def _cells(row: DatasetRow, exact: bool) -> list[str | int]:
+    # The per-row hot path of a 100,000-claim export: index loops, no per-cell function calls.
+    cells: list = list(row)
+    for index in _TIME_INDEXES:
+        cells[index] = _timestamp(cells[index])
+    if not exact:
+        for index in _TEXT_INDEXES:
+            value = cells[index]
+            if value and value.startswith(_FORMULA_TRIGGERS):
+                cells[index] = "'" + value
+    for index in _TEXT_INDEXES:
+        if cells[index] is None:
+            cells[index] = ""
+    return cells
+
+
+def _timestamp(value: datetime | str | None) -> str:
+    """UTC ISO 8601 to the second with a Z."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        utc = value.astimezone(UTC) if value.tzinfo is not None else value
-        return utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
-    if isinstance(value, int):
-        return value
-    return value if exact else neutralise_cell(value)
+    if isinstance(value, str):  # as stored: "2026-11-25T14:03:09.123456Z"
+        return value[:19] + "Z"
+    utc = value.astimezone(UTC) if value.tzinfo is not None else value
+    return utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"

@@ -49,7 +49,9 @@ class ArticleService:
         with self._tx.begin() as session:
             return queries.get_article(article_id, session=session)
 
-    def import_file(self, path: Path, *, title: str | None = None, encoding: str | None = None) -> ImportResult:
+    def import_file(
+        self, path: Path, *, title: str | None = None, encoding: str | None = None
+    ) -> ImportResult:
         """Import a .txt or .md file; raises ImportRejected, or EncodingUnsure when asked to confirm."""
         decoded = read_article_file(path, encoding=encoding)
         if not decoded.certain and encoding is None:
@@ -87,7 +89,9 @@ class ArticleService:
                 },
                 session=session,
             )
-        return ImportResult(article_id, title, created=True, changes=Changes(articles=frozenset({article_id})))
+        return ImportResult(
+            article_id, title, created=True, changes=Changes(articles=frozenset({article_id}))
+        )
 
     def update_metadata(
         self, article_id: str, *, title: str, outlet: str = "", url: str = "", published: str = ""

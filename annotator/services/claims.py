@@ -28,7 +28,7 @@ class ClaimService:
 
     def for_article(self, article_id: str) -> list[Claim]:
         with self._tx.begin() as session:
-            return queries.claims_for_article(article_id, session=session)
+            return queries.claims_for_article(article_id, self._text(article_id, session), session=session)
 
     def get(self, claim_id: str) -> Claim | None:
         with self._tx.begin() as session:
@@ -135,7 +135,13 @@ def _span_values(text: str, start: int, end: int) -> dict[str, Any]:
     except ValueError as error:
         raise ClaimError(str(error)) from None
     before, after = context_around(text, start, end)
-    return {"start": start, "end": end, "quote": text[start:end], "context_before": before, "context_after": after}
+    return {
+        "start": start,
+        "end": end,
+        "quote": text[start:end],
+        "context_before": before,
+        "context_after": after,
+    }
 
 
 def _row_of(claim: Claim) -> dict[str, Any]:
@@ -156,4 +162,3 @@ def _row_of(claim: Claim) -> dict[str, Any]:
         "created_at": claim.created_at,
         "updated_at": claim.updated_at,
     }
-

@@ -25,7 +25,7 @@ class ExchangeService:
         """Write one row per claim; returns how many. `exact` skips the spreadsheet-formula guard."""
         with self._tx.begin() as session:
             rows = [
-                DatasetRow(*row)
+                DatasetRow._make(row)
                 for row in queries.dataset_rows(
                     session=session, article_ids=article_ids, annotator_names=annotator_names
                 )

@@ -9,7 +9,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import qtawesome as qta
 from PySide6.QtCore import (
     QEvent,
     QItemSelection,
@@ -27,6 +26,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QIcon,
     QKeyEvent,
     QPainter,
     QPalette,
@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.codebook import DEFAULT_CONFIDENCE_LABELS, Codebook, ConfidenceLevel, SourceType
 from annotator.domain.records import Claim
+from annotator.ui import icons
 from annotator.ui.claims_model import (
     ANNOTATOR_COLUMN,
     ARTICLE_ORDER,
@@ -455,13 +456,13 @@ class _ClaimEditor(QWidget):
         for widget in (self.source_edit, self.cue_edit, self.comment_edit):
             widget.installEventFilter(self)
 
-        self.adjust_button = QPushButton(
-            qta.icon("mdi6.arrow-expand-horizontal"), "Adjust span to selection", self
-        )
+        self.adjust_button = QPushButton("Adjust span to selection", self)
+        icons.set_icon_later(self.adjust_button.setIcon, "mdi6.arrow-expand-horizontal")
         self.adjust_button.setToolTip("Move this claim's span to the text selected in the article")
         self.adjust_button.setAccessibleName("Adjust span to selection")
         self.adjust_button.clicked.connect(self._on_adjust)
-        self.delete_button = QPushButton(qta.icon("mdi6.delete-outline"), "Delete", self)
+        self.delete_button = QPushButton("Delete", self)
+        icons.set_icon_later(self.delete_button.setIcon, "mdi6.delete-outline")
         self.delete_button.setToolTip("Delete this claim (Delete key in the list; undo brings it back)")
         self.delete_button.setAccessibleName("Delete claim")
         self.delete_button.clicked.connect(self._on_delete)
@@ -686,9 +687,8 @@ class ClaimPanel(QWidget):
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText("Filter claims…")
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.addAction(
-            qta.icon("mdi6.magnify", color=self._muted_colour()), QLineEdit.ActionPosition.LeadingPosition
-        )
+        search = self.filter_edit.addAction(QIcon(), QLineEdit.ActionPosition.LeadingPosition)
+        icons.set_icon_later(search.setIcon, "mdi6.magnify", color=self._muted_colour())
         self.filter_edit.setAccessibleName("Filter claims")
         self.filter_edit.setToolTip("Show claims whose quote, source, cue or comment contains this text")
         self.filter_edit.textChanged.connect(self._on_filter_text_changed)

@@ -166,7 +166,7 @@ def test_show_article_replaces_everything_and_starts_at_the_top(view: ArticleVie
 def test_claims_outside_the_text_are_left_out(view: ArticleView) -> None:
     text = "Short text."
     bad = make_claim(text, "bad", "text")
-    bad = Claim(**{**{f: getattr(bad, f) for f in bad.__slots__}, "start": 5, "end": 500})  # type: ignore[attr-defined]
+    bad = bad._replace(start=5, end=500)
     view.show_article(text, [bad, make_claim(text, "good", "Short")], COLOURS)
     assert view.claim_ids_at(6) == []
     assert view.claim_ids_at(1) == ["good"]

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from annotator.domain.codebook import JOURNALISM_PRESET
+from annotator.ui import icons
 from annotator.ui.claim_panel import ClaimPanel
 from annotator.ui.claims_model import QUOTE_COLUMN, TYPE_COLUMN
 from tests.ui.test_claims_model import make_claim, make_codebook
@@ -474,8 +475,8 @@ def test_changing_the_confidence_combo_emits_the_value(qtbot, panel, claims):
 
 def test_upserting_the_selected_claim_updates_the_editor_without_emitting(qtbot, panel, claims):
     panel.select_claim(claims[0].id)
-    changed = dataclasses.replace(
-        claims[0], source_type_id="t-unnamed", confidence=2, source="an aide", cue="", comment="undo"
+    changed = claims[0]._replace(
+        source_type_id="t-unnamed", confidence=2, source="an aide", cue="", comment="undo"
     )
     with (
         qtbot.assertNotEmitted(panel.sig_claim_edit_requested),
@@ -501,7 +502,7 @@ def test_an_edit_that_comes_back_is_not_sent_again(qtbot, panel, claims):
     received: list[dict] = []
     panel.sig_claim_edit_requested.connect(lambda _id, fields: received.append(fields))
     qtbot.keyClick(edit, Qt.Key.Key_Return)
-    panel.upsert_claim(dataclasses.replace(claims[0], source="an aide"))  # the main window's round trip
+    panel.upsert_claim(claims[0]._replace(source="an aide"))  # the main window's round trip
     panel.table_view.setFocus()
     qtbot.waitUntil(panel.table_view.hasFocus)
     assert received == [{"source": "an aide"}]
@@ -509,6 +510,8 @@ def test_an_edit_that_comes_back_is_not_sent_again(qtbot, panel, claims):
 
 def test_delete_and_adjust_buttons_request_their_action(qtbot, panel, claims):
     panel.select_claim(claims[1].id)
+    assert panel.editor.delete_button.icon().isNull()  # icons load after the window's first paint
+    icons.load_pending()
     assert not panel.editor.delete_button.icon().isNull()
     with qtbot.waitSignal(panel.sig_claim_delete_requested) as blocker:
         qtbot.mouseClick(panel.editor.delete_button, Qt.MouseButton.LeftButton)

@@ -131,7 +131,7 @@ def test_model_passes_the_qt_model_tester_through_every_change(qtmodeltester):
         model.sort(column, ASC)
     model.sort(CONFIDENCE_COLUMN, DESC)
     model.upsert(make_claim("new one", confidence=5))
-    moved = dataclasses.replace(model.claim_at(0), confidence=1)
+    moved = model.claim_at(0)._replace(confidence=1)
     model.upsert(moved)
     model.set_filter(text="the")
     model.set_filter(text="the b")
@@ -293,7 +293,7 @@ def test_upsert_of_an_unchanged_position_emits_data_changed_only(qtbot):
     model.rowsInserted.connect(lambda *a: structural.append("inserted"))
     model.rowsRemoved.connect(lambda *a: structural.append("removed"))
     with qtbot.waitSignal(model.dataChanged) as blocker:
-        model.upsert(dataclasses.replace(claims[2], source="a senior official"))
+        model.upsert(claims[2]._replace(source="a senior official"))
     assert structural == []
     top_left, bottom_right = blocker.args[0], blocker.args[1]
     assert (top_left.row(), bottom_right.row()) == (2, 2)
@@ -305,7 +305,7 @@ def test_upsert_that_changes_the_sort_key_moves_the_row():
     model = model_with(claims)
     model.sort(CONFIDENCE_COLUMN, DESC)
     persistent = QPersistentModelIndex(model.index(3, 0))  # confidence 1, start 10
-    model.upsert(dataclasses.replace(claims[1], confidence=5))
+    model.upsert(claims[1]._replace(confidence=5))
     assert model.row_of(claims[1].id) == 0
     assert persistent.row() == 0
     assert [c.confidence for c in map(model.claim_at, range(4))] == [5, 4, 4, 2]
@@ -316,7 +316,7 @@ def test_upsert_that_leaves_the_filter_removes_the_row():
     model = model_with(claims)
     model.set_filter(type_ids=frozenset({"t-speculation"}))
     assert model.rowCount() == 2
-    model.upsert(dataclasses.replace(claims[1], source_type_id="t-official"))
+    model.upsert(claims[1]._replace(source_type_id="t-official"))
     assert model.rowCount() == 1
     assert model.row_of(claims[1].id) is None
     assert model.claim(claims[1].id).source_type_id == "t-official"
@@ -330,7 +330,7 @@ def test_upsert_updates_the_text_filter():
     model = model_with(claims)
     model.set_filter(text="official")
     assert model.rowCount() == 1  # the source "a defense official"
-    model.upsert(dataclasses.replace(claims[0], comment="Official statement"))
+    model.upsert(claims[0]._replace(comment="Official statement"))
     assert model.rowCount() == 2
 
 
@@ -442,7 +442,7 @@ def test_upserts_into_a_sorted_model_match_a_full_sort(column):
     for claim in claims[10:]:
         incremental.upsert(claim)
     for claim in claims[::3]:
-        incremental.upsert(dataclasses.replace(claim, confidence=rng.randint(1, 5), quote=claim.quote + "x"))
+        incremental.upsert(claim._replace(confidence=rng.randint(1, 5), quote=claim.quote + "x"))
     for claim in claims[::7]:
         incremental.remove(claim.id)
     full = model_with(list(incremental.all_claims()))

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QTextCursor
 
 from annotator.app import open_initial_project
 from annotator.paths import seeds_dir
@@ -41,7 +40,9 @@ def select_with_keyboard(qtbot, window: MainWindow, words: int) -> None:
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
     for _ in range(words):
-        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        qtbot.keyClick(
+            view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        )
 
 
 def block_has_format_at(window: MainWindow, code_point: int) -> bool:
@@ -203,8 +204,12 @@ def test_export_reads_back_with_quotes_matching_offsets(qtbot, settings, tmp_pat
     text = window.article_view.text()
     assert "\r" not in text
     view = window.article_view
-    spans = [(text.index("👩"), text.index("said") + 4), (text.index("مصدر"), text.index("قال") + 3),
-             (text.index("🇺🇦"), len(text.rstrip("\n")) - 9), (text.index("=SUM"), text.index("=SUM") + 8)]
+    spans = [
+        (text.index("👩"), text.index("said") + 4),
+        (text.index("مصدر"), text.index("قال") + 3),
+        (text.index("🇺🇦"), len(text.rstrip("\n")) - 9),
+        (text.index("=SUM"), text.index("=SUM") + 8),
+    ]
     for start, end in spans:
         view.select_span(start, end)
         assert view.selected_span() == (start, end)

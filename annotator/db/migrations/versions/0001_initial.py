@@ -93,7 +93,24 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_claim")),
     )
-    op.create_index("ix_claim_article_start", "claim", ["article_id", "start"])
+    op.create_index(
+        "ix_claim_article_span",
+        "claim",
+        [
+            "article_id",
+            "start",
+            "end",
+            "id",
+            "annotator_id",
+            "source_type_id",
+            "confidence",
+            "source",
+            "cue",
+            "comment",
+            "created_at",
+            "updated_at",
+        ],
+    )
 
 
 def downgrade() -> None:
