@@ -7,6 +7,7 @@ slower, and ORM objects must never reach Qt paint code.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, String, delete, func, insert, select, type_coerce, update
@@ -22,7 +23,6 @@ from annotator.db.tables import (
 )
 from annotator.domain.codebook import Codebook, ConfidenceLevel, SourceType
 from annotator.domain.records import Annotator, Article, ArticleSummary, Claim
-from annotator.domain.text import CONTEXT_WIDTH
 
 ARTICLE = ArticleRow.__table__  # type: ignore[attr-defined]
 CLAIM = ClaimRow.__table__  # type: ignore[attr-defined]
@@ -200,10 +200,12 @@ def update_article(article_id: str, values: dict[str, Any], *, session: Session)
 
 
 def claims_for_article(article_id: str, text: str, *, session: Session) -> list[Claim]:
-    """The article's claims by position, their quote and context cut from `text` (the article's).
+    """The article's claims by position, for showing them: quotes cut from `text`, no context.
 
-    Reads only the covering index `ix_claim_article_span`: the stored quote and context are the
-    same slices of the same immutable text, and skipping them makes 100,000 claims load 3x faster.
+    Reads only the covering index `ix_claim_article_span`, never the rows' long quote and context
+    columns: the quote is the same slice of the same immutable text, and the context is left
+    empty (`get_claim` and the export read it). For 100,000 claims this is 3x faster and ~30 MB
+    smaller. Timestamps are parsed here rather than by the column type, which costs 8x more.
     """
     names = dict(session.execute(select(ANNOTATOR.c.id, ANNOTATOR.c.name)).all())
     rows = session.execute(
@@ -217,13 +219,13 @@ def claims_for_article(article_id: str, text: str, *, session: Session) -> list[
             CLAIM.c.source,
             CLAIM.c.cue,
             CLAIM.c.comment,
-            CLAIM.c.created_at,
-            CLAIM.c.updated_at,
+            type_coerce(CLAIM.c.created_at, String),
+            type_coerce(CLAIM.c.updated_at, String),
         )
         .where(CLAIM.c.article_id == article_id)
         .order_by(CLAIM.c.start, CLAIM.c.end)
     )
-    width = CONTEXT_WIDTH
+    parse = datetime.fromisoformat
     return [
         Claim(
             claim_id,
@@ -233,15 +235,15 @@ def claims_for_article(article_id: str, text: str, *, session: Session) -> list[
             start,
             end,
             text[start:end],
-            text[max(0, start - width) : start],
-            text[end : end + width],
+            "",
+            "",
             type_id,
             confidence,
             source,
             cue,
             comment,
-            created,
-            updated,
+            parse(created),
+            parse(updated),
         )
         for claim_id, annotator_id, start, end, type_id, confidence, source, cue, comment, created, updated in rows
     ]

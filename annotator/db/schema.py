@@ -6,29 +6,46 @@ import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
+
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from annotator.db.engine import APPLICATION_ID, FileState, backup_to, read_file_state
 from annotator.db.errors import NewerProjectError, NotAProjectError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
+
+# The migrations in migrations/versions, oldest first (a test checks them against Alembic's view).
+# Knowing them here lets an up-to-date file open without importing Alembic (~0.2 s at start-up).
+KNOWN_REVISIONS = ("0001",)
+HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "annotator.db:migrations")
     return config
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
-    return head
+def alembic_revisions() -> tuple[list[str], str | None]:
+    """Every revision Alembic finds in the package, oldest first, and its head."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))], script.get_current_head()
+
+
+def _current_revision(connection: Connection, tables: frozenset[str]) -> str | None:
+    if "alembic_version" not in tables:
+        return None
+    value = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    return str(value) if value is not None else None
 
 
 def upgrade_to_head(engine: Engine, path: Path | None) -> bool:
@@ -36,8 +53,7 @@ def upgrade_to_head(engine: Engine, path: Path | None) -> bool:
 
     An older file is backed up first; a newer one, or a foreign database, is refused untouched.
     """
-    script = ScriptDirectory.from_config(_alembic_config())
-    known = {rev.revision for rev in script.walk_revisions()}
+    known = set(KNOWN_REVISIONS)
     name = path.name if path else "the project"
     if path is not None:
         # Judged read-only first: the engine's first connection would already rewrite a foreign
@@ -46,18 +62,19 @@ def upgrade_to_head(engine: Engine, path: Path | None) -> bool:
         if state is not None:
             _refuse_unless_ours(state, name, known)
     with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
         tables = frozenset(inspect(connection).get_table_names())
+        current = _current_revision(connection, tables)
         application_id = connection.exec_driver_sql("PRAGMA application_id").scalar()
     _refuse_unless_ours(FileState(current, tables, int(application_id or 0)), name, known)
-    head = script.get_current_head()
-    if current == head:
+    if current == HEAD_REVISION:
         return False
     if current is not None and path is not None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         backup = path.with_name(f"{path.stem}.before-upgrade-{current}-{stamp}{path.suffix}")
         backup_to(path, backup)
         log.info("Backed up %s to %s before upgrading its schema", path, backup)
+    from alembic import command
+
     config = _alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from annotator.db.engine import APPLICATION_ID, BUSY_TIMEOUT_MS, backup_to
 from annotator.db.errors import NewerProjectError, NotAProjectError, ProjectFileError
-from annotator.db.schema import head_revision
+from annotator.db.schema import HEAD_REVISION
 from annotator.db.tables import UTCDateTime, metadata
 from annotator.services.project import Project
 from tests.core.factories import (
@@ -360,7 +360,7 @@ def test_utc_datetime_stores_other_zones_as_the_same_instant() -> None:
 def test_the_migration_builds_exactly_the_tables_the_models_describe(project: Project) -> None:
     with engine_of(project).connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert context.get_current_revision() == head_revision()
+        assert context.get_current_revision() == HEAD_REVISION
         assert compare_metadata(context, metadata) == []
 
 
@@ -395,3 +395,11 @@ def test_backup_copies_a_live_project_whose_name_has_uri_characters(tmp_path: Pa
         assert connection.execute("SELECT id FROM article").fetchall() == [(article_id,)]
     finally:
         connection.close()
+
+
+def test_the_known_revisions_are_alembics() -> None:
+    from annotator.db.schema import HEAD_REVISION, KNOWN_REVISIONS, alembic_revisions
+
+    revisions, head = alembic_revisions()
+    assert tuple(revisions) == KNOWN_REVISIONS
+    assert head == HEAD_REVISION

@@ -45,7 +45,12 @@ def _create(project: Project, article_id: str, start: int, end: int, **fields) -
 
 
 def _stored(project: Project, article_id: str) -> list[Claim]:
-    return project.claims.for_article(article_id)
+    """Every claim of the article as the file holds it, contexts included."""
+    listed = project.claims.for_article(article_id)
+    full = [project.claims.get(claim.id) for claim in listed]
+    # The listing for the article view is the same claims, minus their context.
+    assert listed == [c._replace(context_before="", context_after="") for c in full]
+    return full
 
 
 # --- create ----------------------------------------------------------------------------------
