@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import getpass
-import importlib
 import logging
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -84,7 +82,6 @@ def open_initial_project(window: MainWindow, project_path: Path | None, annotato
     from annotator.services.project import Project, ProjectFileError
     from annotator.ui import icons
 
-    icons.load_pending()
     path = choose_project_path(project_path, window.settings)
     try:
         project = Project.open(path)
@@ -95,6 +92,7 @@ def open_initial_project(window: MainWindow, project_path: Path | None, annotato
         project.import_samples(seeds_dir())
     name = choose_annotator_name(annotator_name, window.settings, window.dialogs)
     window.attach_project(project, project.annotator(name))
+    QTimer.singleShot(0, icons.load_pending)  # after the article is on screen
     return True
 
 
@@ -124,22 +122,9 @@ def run_app(project_path: Path | None = None, annotator_name: str | None = None)
     _configure_logging()
     app = make_application()
     window = MainWindow(app_settings())
-    # The database layer costs ~0.5 s to import: paint the window first, then open the project.
+    # The database layer costs ~0.7 s to import: paint the window first, then open the project.
     AfterFirstPaint(
         window.article_view.viewport(), lambda: open_initial_project(window, project_path, annotator_name)
     )
     window.show()
-    preload_database_layer()
     return app.exec()
-
-
-def preload_database_layer() -> threading.Thread:
-    """Import SQLAlchemy and the services on the second core while Qt paints the window.
-
-    The import lock makes open_initial_project's own import wait for this one to finish.
-    """
-    thread = threading.Thread(
-        target=importlib.import_module, args=("annotator.services.project",), name="preload", daemon=True
-    )
-    thread.start()
-    return thread

@@ -96,7 +96,7 @@ STARTUP_PROBE = r"""
 import sys, time
 t0 = float(sys.argv[1])
 from PySide6.QtCore import QEvent, QObject, QTimer
-from annotator.app import AfterFirstPaint, make_application, open_initial_project, preload_database_layer
+from annotator.app import AfterFirstPaint, make_application, open_initial_project
 from annotator.ui.main_window import MainWindow
 from pathlib import Path
 marks = {}
@@ -121,7 +121,6 @@ def open_project():
         app.quit()
 AfterFirstPaint(window.article_view.viewport(), open_project)  # as run_app does
 window.show()
-preload_database_layer()
 app.exec()
 """
 
