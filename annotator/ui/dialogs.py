@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 PROJECT_FILTER = "Source Annotator projects (*.sqlite *.db);;All files (*)"
 ARTICLE_FILTER = "Articles (*.txt *.md *.markdown *.text);;All files (*)"
@@ -50,6 +50,10 @@ class DialogService:
     def save_file(self, title: str, file_filter: str, suggested: str = "") -> Path | None:
         name, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, file_filter)
         return Path(name) if name else None
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Show a dialog of ours modally; True when the user accepted it."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
     def confirm_encoding(self, file_name: str, encoding: str, preview: str) -> bool:
         """Show text decoded with a guessed encoding and ask whether it reads right."""

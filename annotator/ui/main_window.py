@@ -433,7 +433,7 @@ class MainWindow(QMainWindow):
         from annotator.ui.article_dialog import PasteArticleDialog
 
         dialog = PasteArticleDialog(self)
-        if dialog.exec() != PasteArticleDialog.DialogCode.Accepted:
+        if not self.dialogs.run_dialog(dialog):
             return
         try:
             result = self.project.articles.add_text(dialog.text(), title=dialog.title() or "Pasted article")
@@ -452,7 +452,7 @@ class MainWindow(QMainWindow):
         if summary is None:
             return
         dialog = ArticleMetadataDialog(summary, self)
-        if dialog.exec() != ArticleMetadataDialog.DialogCode.Accepted:
+        if not self.dialogs.run_dialog(dialog):
             return
         try:
             self.project.articles.update_metadata(summary.id, **dialog.values())
@@ -482,17 +482,32 @@ class MainWindow(QMainWindow):
     def export_dataset(self) -> None:
         if self.project is None:
             return
-        path = self.dialogs.save_file("Export dataset", CSV_FILTER, f"{self.project.name}-claims.csv")
+        from annotator.ui.export_dialog import ExportDialog
+
+        articles = self.project.articles.list()
+        current = next(
+            (a for a in articles if self.controller.article and a.id == self.controller.article.id), None
+        )
+        options = ExportDialog(self.project.annotators(), current, len(articles), self)
+        if not self.dialogs.run_dialog(options):
+            return
+        suggested = f"{self.project.name}-claims{'-exact' if options.exact() else ''}.csv"
+        path = self.dialogs.save_file("Export dataset", CSV_FILTER, suggested)
         if path is None:
             return
         if path.suffix.lower() != ".csv":
             path = path.with_suffix(".csv")
         try:
-            count = self.project.exchange.export_csv(path)
+            count = self.project.exchange.export_csv(
+                path,
+                article_ids=options.article_ids(),
+                annotator_names=None if options.all_annotators() else options.annotator_names(),
+                exact=options.exact(),
+            )
         except OSError as error:
             self.dialogs.error("Export failed", f"Cannot write “{path}”: {error.strerror or error}")
             return
-        self.statusBar().showMessage(f"Exported {count} claims to {path}", 8000)
+        self.statusBar().showMessage(f"Exported {count} claim{'s' if count != 1 else ''} to {path}", 8000)
 
     # --- status -------------------------------------------------------------------------------
 

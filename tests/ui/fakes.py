@@ -15,6 +15,8 @@ class FakeDialogs:
         self.confirm_answers: list[bool] = []
         self.encoding_answers: list[bool] = []
         self.asked: list[str] = []
+        self.dialogs_shown: list[object] = []
+        self.dialog_scripts: list[object] = []
 
     def error(self, title: str, message: str) -> None:
         self.errors.append((title, message))
@@ -38,6 +40,15 @@ class FakeDialogs:
     def save_file(self, title: str, file_filter: str, suggested: str = "") -> Path | None:
         self.asked.append(title)
         return self.save_answers.pop(0)
+
+    def run_dialog(self, dialog) -> bool:  # type: ignore[no-untyped-def]
+        """Hands the dialog to the test's script (which may tick boxes), then accepts it."""
+        self.asked.append(dialog.windowTitle())
+        self.dialogs_shown.append(dialog)
+        script = self.dialog_scripts.pop(0) if self.dialog_scripts else None
+        if script is not None:
+            script(dialog)
+        return True
 
     def confirm_encoding(self, file_name: str, encoding: str, preview: str) -> bool:
         self.asked.append(f"encoding:{encoding}")

@@ -266,3 +266,56 @@ def test_many_qt_calls_returning_none_do_not_crash(qtbot):
     for _ in range(20_000):
         label.setText("x")  # returns None
     assert sys.getrefcount(None) >= before - 100
+
+
+def test_export_dialog_filters_by_article_and_annotator_and_writes_exact(qtbot, settings, tmp_path):
+    project_path = tmp_path / "p.sqlite"
+    window = make_window(qtbot, settings, project_path, annotator="Ana")
+    other = tmp_path / "other.txt"
+    other.write_text("-5 dead, the ministry said.\nNothing else.", encoding="utf-8")
+    window.import_files([seeds_dir() / "al-asad-rocket-attack.txt", other])
+    assert window.article_list.count() == 2
+    window.article_view.select_span(0, 7)
+    qtbot.keyClick(window.article_view, Qt.Key.Key_1)  # "-5 dead", in the current (second) article
+    window.article_list.setCurrentRow(0)
+    window.article_view.select_span(0, 20)
+    qtbot.keyClick(window.article_view, Qt.Key.Key_2)  # in the sample, by Ana
+    # A colleague's claim on the sample, made through the service.
+    bob = window.project.annotator("Bob")
+    sample_id = window.controller.article.id
+    window.project.claims.create(
+        article_id=sample_id,
+        annotator_id=bob.id,
+        start=2,
+        end=30,
+        source_type_id=window.controller.codebook.active_types[0].id,
+        confidence=2,
+    )
+
+    def only_this_article_and_ana(dialog):
+        dialog.article_choice.setCurrentIndex(1)  # only the shown article (the sample)
+        for i in range(dialog.annotator_list.count()):
+            item = dialog.annotator_list.item(i)
+            if item.text() != "Ana":
+                item.setCheckState(Qt.CheckState.Unchecked)
+
+    out = tmp_path / "ana-sample.csv"
+    window.dialogs.dialog_scripts.append(only_this_article_and_ana)
+    window.dialogs.save_answers.append(out)
+    window.export_dataset()
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["annotator"], r["document_id"]) for r in rows] == [("Ana", sample_id)]
+
+    def exact(dialog):
+        dialog.exact_box.setChecked(True)
+
+    everything = tmp_path / "all"
+    window.dialogs.dialog_scripts.append(exact)
+    window.dialogs.save_answers.append(everything)
+    window.export_dataset()
+    written = everything.with_suffix(".csv")
+    with written.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert sorted(r["annotator"] for r in rows) == ["Ana", "Ana", "Bob"]
+    assert "-5 dead" in [r["quote"] for r in rows]  # exact: no leading '
