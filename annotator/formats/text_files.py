@@ -138,12 +138,65 @@ def _decode_detected(data: bytes, name: str) -> DecodedText:
         pass
     match = from_bytes(data).best()
     if match is not None:
-        codec = codecs.lookup(match.encoding).name
+        codec = _prefer_windows_latin(data, codecs.lookup(match.encoding).name)
         try:
             return DecodedText(canonicalize(data.decode(codec)), codec, certain=False)
         except UnicodeDecodeError:
             pass  # the guess was made on chunks; a strict decode of the whole can still fail
     raise ImportRejected(name, "its text encoding cannot be recognised")
+
+
+# Single-byte Latin-script code pages that charset-normalizer cannot tell apart on a short article
+# (it called French cp1252 text cp775 or cp1250). Windows-1252 is by far the most common of them.
+_LATIN_CODE_PAGES = frozenset(
+    codecs.lookup(name).name
+    for name in (
+        "cp1250",
+        "cp1252",
+        "cp1257",
+        "cp775",
+        "cp850",
+        "cp852",
+        "cp858",
+        "latin_1",
+        "iso8859_2",
+        "iso8859_4",
+        "iso8859_9",
+        "iso8859_13",
+        "iso8859_15",
+        "mac_roman",
+        "mac_latin2",
+        "hp_roman8",
+    )
+)
+# Encodings a user can pick from when the guess reads wrong.
+COMMON_ENCODINGS = (
+    "cp1252",
+    "latin_1",
+    "iso8859_15",
+    "cp1250",
+    "cp1251",
+    "koi8_r",
+    "cp1256",
+    "cp1255",
+    "utf_16",
+    "mac_roman",
+    "shift_jis",
+    "gb18030",
+    "big5",
+    "euc_kr",
+)
+
+
+def _prefer_windows_latin(data: bytes, guess: str) -> str:
+    """Windows-1252 when the guess is some Latin code page and cp1252 reads the bytes cleanly."""
+    if guess not in _LATIN_CODE_PAGES or guess == "cp1252":
+        return guess
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return guess
+    return guess if _STRAY_CONTROLS.search(text) else "cp1252"
 
 
 def _decode_chosen(data: bytes, encoding: str, name: str) -> DecodedText:

@@ -12,10 +12,11 @@ from annotator.db.tables import utc_now
 from annotator.domain.records import Article, ArticleSummary, Changes
 from annotator.domain.text import canonicalize, text_sha256
 from annotator.formats.errors import ImportRejected
-from annotator.formats.text_files import DecodedText, read_article_file, title_from_path
+from annotator.formats.text_files import COMMON_ENCODINGS, DecodedText, read_article_file, title_from_path
 from annotator.services.transactions import Transactions
 
 LAST_ARTICLE_KEY = "last_article_id"
+__all__ = ["COMMON_ENCODINGS", "ArticleService", "EncodingUnsure", "ImportResult"]
 
 
 class EncodingUnsure(Exception):
@@ -57,6 +58,10 @@ class ArticleService:
         if not decoded.certain and encoding is None:
             raise EncodingUnsure(path, decoded)
         return self.add_text(decoded.text, title=title or title_from_path(path))
+
+    def preview_file(self, path: Path, encoding: str) -> str:
+        """The file's text read with `encoding`, for the user to judge; raises ImportRejected."""
+        return read_article_file(path, encoding=encoding).text
 
     def add_text(
         self, text: str, *, title: str, outlet: str = "", url: str = "", published: str = ""

@@ -399,7 +399,7 @@ class MainWindow(QMainWindow):
         if self.project is None:
             return []
         from annotator.formats.errors import ImportRejected
-        from annotator.services.articles import EncodingUnsure
+        from annotator.services.articles import COMMON_ENCODINGS, EncodingUnsure
 
         imported: list[str] = []
         problems: list[str] = []
@@ -408,11 +408,16 @@ class MainWindow(QMainWindow):
                 try:
                     result = self.project.articles.import_file(path)
                 except EncodingUnsure as unsure:
-                    if not self.dialogs.confirm_encoding(
-                        path.name, unsure.decoded.encoding, unsure.decoded.text
-                    ):
+                    articles = self.project.articles
+                    encoding = self.dialogs.choose_encoding(
+                        path.name,
+                        unsure.decoded.encoding,
+                        COMMON_ENCODINGS,
+                        lambda name, p=path: articles.preview_file(p, name),
+                    )
+                    if encoding is None:
                         continue
-                    result = self.project.articles.import_file(path, encoding=unsure.decoded.encoding)
+                    result = articles.import_file(path, encoding=encoding)
             except ImportRejected as error:
                 problems.append(str(error))
                 continue

@@ -259,3 +259,20 @@ def test_import_rejected_survives_pickling() -> None:
 )
 def test_title_from_path(path: Path, title: str) -> None:
     assert title_from_path(path) == title
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (
+            "Le ministère a déclaré que l’armée était prête. « Nous réagirons », a dit le porte-parole.",
+            "cp1252",
+        ),
+        ("Der Sprecher sagte, die Lage sei äußerst gefährlich für Soldaten.", "cp1252"),
+        ("A suspected rocket attack — “conducting a postattack damage assessment”", "cp1252"),
+        ("Представитель министерства обороны заявил, что атака была отражена вчера вечером.", "cp1251"),
+    ],
+)
+def test_a_short_legacy_article_is_guessed_right(text: str, encoding: str) -> None:
+    decoded = decode_article_bytes(text.encode(encoding), name="old.txt")
+    assert (decoded.text, decoded.encoding, decoded.certain) == (text, encoding, False)

@@ -13,7 +13,8 @@ class FakeDialogs:
         self.open_answers: list[Path | None] = []
         self.open_files_answers: list[list[Path]] = []
         self.confirm_answers: list[bool] = []
-        self.encoding_answers: list[bool] = []
+        self.encoding_answers: list[str | None] = []
+        self.previews: dict[str, str] = {}
         self.asked: list[str] = []
         self.dialogs_shown: list[object] = []
         self.dialog_scripts: list[object] = []
@@ -50,6 +51,10 @@ class FakeDialogs:
             script(dialog)
         return True
 
-    def confirm_encoding(self, file_name: str, encoding: str, preview: str) -> bool:
-        self.asked.append(f"encoding:{encoding}")
-        return self.encoding_answers.pop(0)
+    def choose_encoding(self, file_name, guess, choices, preview):  # type: ignore[no-untyped-def]
+        """Answers with the queued encoding (None cancels); records what each would have shown."""
+        self.asked.append(f"encoding:{guess}")
+        answer = self.encoding_answers.pop(0)
+        if answer is not None:
+            self.previews[answer] = preview(answer)
+        return answer

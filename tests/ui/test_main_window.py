@@ -319,3 +319,38 @@ def test_export_dialog_filters_by_article_and_annotator_and_writes_exact(qtbot, 
         rows = list(csv.DictReader(handle))
     assert sorted(r["annotator"] for r in rows) == ["Ana", "Ana", "Bob"]
     assert "-5 dead" in [r["quote"] for r in rows]  # exact: no leading '
+
+
+def test_a_legacy_encoding_is_confirmed_or_corrected_before_import(qtbot, settings, tmp_path):
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    polish = tmp_path / "polski.txt"
+    text = "Rzecznik ministerstwa powiedział, że żołnierze są bezpieczni."
+    polish.write_bytes(text.encode("cp1250"))
+    window.dialogs.encoding_answers.append(None)  # cancel: nothing imported
+    assert window.import_files([polish]) == []
+    assert window.article_list.count() == 0
+    window.dialogs.encoding_answers.append("cp1250")  # the user picks the encoding that reads right
+    assert len(window.import_files([polish])) == 1
+    assert window.dialogs.previews["cp1250"] == text
+    assert window.article_view.text() == text
+
+
+def test_the_encoding_dialog_previews_each_choice(qtbot, tmp_path):
+    from annotator.ui.dialogs import EncodingDialog
+
+    readings = {"cp1252": "Rzecznik ¿o³nierze", "cp1250": "Rzecznik żołnierze"}
+
+    def preview(name: str) -> str:
+        if name not in readings:
+            raise ValueError(f"cannot read it as {name}")
+        return readings[name]
+
+    dialog = EncodingDialog("polski.txt", "cp1252", ["cp1250", "utf_16"], preview)
+    qtbot.addWidget(dialog)
+    assert dialog.text_view.toPlainText() == readings["cp1252"]
+    dialog.combo.setCurrentIndex(1)
+    assert (dialog.encoding(), dialog.text_view.toPlainText()) == ("cp1250", readings["cp1250"])
+    assert dialog.ok_button.isEnabled()
+    dialog.combo.setCurrentIndex(2)
+    assert "cannot read it as utf_16" in dialog.problem.text()
+    assert not dialog.ok_button.isEnabled()
