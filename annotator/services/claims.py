@@ -102,13 +102,13 @@ class ClaimService:
     def restore(self, claim: Claim) -> Changes:
         """Put back a deleted claim exactly as it was (same id and times), e.g. on undo."""
         with self._tx.begin() as session:
-            queries.insert_claims([_row_of(claim)], session=session)
+            queries.insert_claims([_row_of(claim, self._text(claim.article_id, session))], session=session)
         return Changes(claims=frozenset({claim.id}))
 
     def put_back(self, claim: Claim) -> Changes:
         """Return an existing claim to an earlier state (undo of an edit), keeping its id."""
         with self._tx.begin() as session:
-            row = _row_of(claim)
+            row = _row_of(claim, self._text(claim.article_id, session))
             row.pop("id")
             row["updated_at"] = utc_now()
             if queries.update_claim(claim.id, row, session=session) == 0:
@@ -130,10 +130,13 @@ class ClaimService:
 
 
 def _span_values(text: str, start: int, end: int) -> dict[str, Any]:
+    """The span's quote and context, cut from the article's text; refuses spans with no words."""
     try:
         check_span(text, start, end)
     except ValueError as error:
         raise ClaimError(str(error)) from None
+    if not text[start:end].strip():
+        raise ClaimError("The selection is only white space: select the words of the claim.")
     before, after = context_around(text, start, end)
     return {
         "start": start,
@@ -144,16 +147,14 @@ def _span_values(text: str, start: int, end: int) -> dict[str, Any]:
     }
 
 
-def _row_of(claim: Claim) -> dict[str, Any]:
+def _row_of(claim: Claim, text: str) -> dict[str, Any]:
+    """The row for a claim record; quote and context come from the text, never from the record
+    (a listed claim carries no context)."""
     return {
         "id": claim.id,
         "article_id": claim.article_id,
         "annotator_id": claim.annotator_id,
-        "start": claim.start,
-        "end": claim.end,
-        "quote": claim.quote,
-        "context_before": claim.context_before,
-        "context_after": claim.context_after,
+        **_span_values(text, claim.start, claim.end),
         "source_type_id": claim.source_type_id,
         "confidence": claim.confidence,
         "source": claim.source,

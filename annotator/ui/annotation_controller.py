@@ -22,6 +22,15 @@ if TYPE_CHECKING:
     from annotator.ui.article_view import ArticleView
     from annotator.ui.claim_panel import ClaimPanel
 
+def user_message(error: Exception) -> str:
+    """One sentence for the user: ours as they are, the database's without its SQL."""
+    text = str(error) or type(error).__name__
+    if type(error).__module__.startswith("sqlalchemy"):
+        original = getattr(error, "orig", None)
+        text = f"The project file refused the change ({original or type(error).__name__})."
+    return text
+
+
 FIELD_NAMES = {
     "source_type_id": "type",
     "confidence": "confidence",
@@ -53,11 +62,13 @@ class AnnotationController(QObject):
         panel.sig_claim_edit_requested.connect(self.edit_claim)
         panel.sig_claim_delete_requested.connect(self.delete_claim)
         panel.sig_span_adjust_requested.connect(self.adjust_span)
+        panel.sig_confidence_changed.connect(self.set_confidence)
         view.sig_claim_clicked.connect(self._on_highlight_clicked)
 
     # --- what is shown ------------------------------------------------------------------
 
     def set_project(self, project: Project | None, annotator: Annotator | None) -> None:
+        self.panel.commit_pending()
         self.project, self.annotator = project, annotator
         self.article = None
         self._claims = {}
@@ -73,6 +84,7 @@ class AnnotationController(QObject):
 
     def show_article(self, article_id: str) -> None:
         assert self.project is not None and self.codebook is not None
+        self.panel.commit_pending()
         article = self.project.articles.get(article_id)
         if article is None:
             return
@@ -81,6 +93,11 @@ class AnnotationController(QObject):
         self._claims = {c.id: c for c in claims}
         self.view.show_article(article.text, claims, {t.id: t.colour for t in self.codebook.source_types})
         self.panel.set_claims(claims)
+        # The same article shown again (new details, a codebook change) keeps its selected claim in the
+        # panel: mark it in the text too, or a key press would act on a claim the user cannot see selected.
+        selected = self.panel.selected_claim_id()
+        if selected is not None:
+            self.view.mark_claim(selected)
         self.project.articles.remember_opened(article_id)
 
     def selected_claim(self) -> Claim | None:
@@ -198,6 +215,9 @@ class AnnotationController(QObject):
         self.view.setFocus()
 
     def _save(self, action: Callable[[], None]) -> None:
+        # Text still being typed in the panel is saved first, as its own undoable edit: a key
+        # press elsewhere must not refresh the editor over it.
+        self.panel.commit_pending()
         try:
             action()
         except Exception as error:
@@ -210,18 +230,28 @@ class AnnotationController(QObject):
             if self._claims.pop(claim_id, None) is not None:
                 self.view.remove_claim(claim_id)
                 self.panel.remove_claim(claim_id)
+        selected = self.panel.selected_claim_id()
         for claim in claims:
             if self.article is None or claim.article_id != self.article.id:
                 continue
+            old = self._claims.get(claim.id)
             self._claims[claim.id] = claim
             self.view.upsert_claim(claim)
             self.panel.upsert_claim(claim)
-        if self.panel.selected_claim_id() not in self._claims:
+            if claim.id == selected and old is not None and (old.start, old.end) != (claim.start, claim.end):
+                # Undo or redo moved the selected claim: select its new text, so that the next
+                # digit retypes it rather than tagging the old extent anew.
+                self.view.mark_claim(claim.id)
+        if selected not in self._claims:
             self.view.mark_claim(None)
         self.sig_changes_saved.emit(changes)
 
     def report(self, error: Exception) -> None:
-        self.sig_error_raised.emit(str(error) or type(error).__name__)
+        # The panel may show a value that was not saved: show the stored claim again.
+        selected = self.selected_claim()
+        if selected is not None:
+            self.panel.upsert_claim(selected)
+        self.sig_error_raised.emit(user_message(error))
 
     # --- selection in both directions -------------------------------------------------------
 

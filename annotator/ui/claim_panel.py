@@ -791,6 +791,10 @@ class ClaimPanel(QWidget):
     def selected_claim_id(self) -> str | None:
         return self._selected_id
 
+    def commit_pending(self) -> None:
+        """Send text still being typed in the editor (before another edit, a switch or a close)."""
+        self.editor.commit_pending()
+
     # --- building -------------------------------------------------------------------------------------------
 
     def _muted_colour(self) -> QColor:

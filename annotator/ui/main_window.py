@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.details_button = QPushButton("Details…")
         self.details_button.setToolTip("Edit the article's title, outlet, URL and publication date")
         self.details_button.clicked.connect(self.edit_article_details)
+        self.details_button.setEnabled(False)  # until an article is shown
         header = QWidget()
         header_layout = QHBoxLayout(header)
         header_layout.setContentsMargins(16, 10, 16, 6)
@@ -237,14 +238,17 @@ class MainWindow(QMainWindow):
         self.claim_menu.addSeparator()
         self.claim_menu.addActions([self.adjust_action, self.delete_action])
         highlight_menu = self.view_menu.addMenu("&Highlight Source Types")
+        # Rebuilt toggles keep the user's choice, so the menu and the article agree on what is hidden.
+        hidden = self.article_view.highlights.hidden_types
         for source_type in codebook.active_types:
             toggle = QAction(source_type.name, self)
             toggle.setCheckable(True)
-            toggle.setChecked(True)
+            toggle.setChecked(source_type.id not in hidden)
             toggle.setData(source_type.id)
             toggle.toggled.connect(self._apply_hidden_types)
             highlight_menu.addAction(toggle)
         self._highlight_toggles = highlight_menu.actions()
+        self._apply_hidden_types()  # forgets types no longer in the menu (another project, a retired type)
         self.view_menu.addSeparator()
         self.view_menu.addAction(self._action("Next Article", lambda: self._step_article(+1), "Ctrl+PgDown"))
         self.view_menu.addAction(
@@ -446,6 +450,9 @@ class MainWindow(QMainWindow):
             self.dialogs.error("Not imported", str(error))
             return
         self.reload_articles(select=result.article_id)
+        if not result.created:
+            self.dialogs.error("Not added", f"This text is already in the project as “{result.title}”.")
+            return
         self._saved_now("Article added")
 
     def edit_article_details(self) -> None:
@@ -580,9 +587,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
-        # Taking focus ends an edit in progress (a comment being typed), which saves it
-        # before the project closes.
-        self.setFocus()
+        self.claim_panel.commit_pending()  # a comment still being typed is saved before closing
         if self.project is not None:
             self.project.close()
             self.project = None

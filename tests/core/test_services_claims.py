@@ -355,6 +355,10 @@ def test_any_valid_span_on_hard_text_quotes_exactly(
     text = project.articles.get(unicode_article).text
     start = data.draw(st.integers(0, len(text) - 1), label="start")
     end = data.draw(st.integers(start + 1, len(text)), label="end")
+    if not text[start:end].strip():
+        with pytest.raises(ClaimError, match="white space"):
+            _create(project, unicode_article, start, end)
+        return
     claim = _create(project, unicode_article, start, end)
     stored = project.claims.get(claim.id)
     assert stored.quote == text[start:end] == claim.quote
