@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from annotator import APP_NAME, __version__
 from annotator.paths import resources_dir, seeds_dir
 from annotator.settings import config_dir, default_project_path, log_dir
+from annotator.ui.annotation_controller import user_message
 from annotator.ui.dialogs import DialogService
 from annotator.ui.main_window import RECENT_KEY, MainWindow
 
@@ -115,13 +117,32 @@ class AfterFirstPaint(QObject):
     def _run(self) -> None:
         callback, self._callback = self._callback, None
         if callback is not None:
+            self.parent().removeEventFilter(self)  # later paints need no Python call
             callback()
+
+
+def install_error_hook(window: MainWindow) -> None:
+    """An error nobody caught is logged and shown as a message, never lost on a terminal.
+
+    Every change is committed before the UI shows it, so such an error costs no saved work.
+    """
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        log.error("Unexpected error", exc_info=(kind, error, trace))
+        if isinstance(error, Exception):
+            window.dialogs.error(
+                "Something went wrong",
+                f"{user_message(error)}\n\nYour saved work is safe. Details are in {log_dir() / 'annotator.log'}.",
+            )
+
+    sys.excepthook = hook
 
 
 def run_app(project_path: Path | None = None, annotator_name: str | None = None) -> int:
     _configure_logging()
     app = make_application()
     window = MainWindow(app_settings())
+    install_error_hook(window)
     # The database layer costs ~0.7 s to import: paint the window first, then open the project.
     AfterFirstPaint(
         window.article_view.viewport(), lambda: open_initial_project(window, project_path, annotator_name)

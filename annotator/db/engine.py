@@ -38,10 +38,15 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = "annotator_read_only"  # execution option: this transaction only reads
+
+
 def _on_begin(connection: Any) -> None:
-    # IMMEDIATE takes the write lock up front, so two writers wait (busy_timeout)
-    # instead of failing with "database is locked" half-way through.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writer takes the write lock up front (IMMEDIATE), so two writers wait (busy_timeout)
+    # instead of failing with "database is locked" half-way through. Readers never block
+    # anyone under WAL, so they begin DEFERRED.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def sqlite_engine(path: Path) -> Engine:

@@ -34,6 +34,7 @@ COLUMNS = (
 )
 
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_LEADING_SPACE = " \n\u00a0"
 
 
 class DatasetRow(NamedTuple):
@@ -85,7 +86,9 @@ def neutralise_cell(value: str) -> str:
     """
     # Full-width look-alikes (U+FF1D, U+FF0B, U+FF0D, U+FF20) are left alone: LibreOffice
     # does not evaluate them as formulae, and prefixing them would alter legitimate CJK text.
-    return "'" + value if value.startswith(_FORMULA_TRIGGERS) else value
+    # Leading white space is looked through: LibreOffice's "trim spaces" import option would
+    # otherwise bring " =HYPERLINK(...)" back to life.
+    return "'" + value if value.lstrip(_LEADING_SPACE).startswith(_FORMULA_TRIGGERS) else value
 
 
 def write_dataset(rows: Iterable[DatasetRow], destination: Path, *, exact: bool = False) -> int:
@@ -134,8 +137,8 @@ def _cells(row: DatasetRow, exact: bool) -> list[str | int]:
     if not exact:
         for index in _TEXT_INDEXES:
             value = cells[index]
-            if value and value.startswith(_FORMULA_TRIGGERS):
-                cells[index] = "'" + value
+            if value:
+                cells[index] = neutralise_cell(value)
     for index in _TEXT_INDEXES:
         if cells[index] is None:
             cells[index] = ""

@@ -43,11 +43,11 @@ class ArticleService:
         self._tx = transactions
 
     def list(self) -> list[ArticleSummary]:
-        with self._tx.begin() as session:
+        with self._tx.read() as session:
             return queries.list_articles(session=session)
 
     def get(self, article_id: str) -> Article | None:
-        with self._tx.begin() as session:
+        with self._tx.read() as session:
             return queries.get_article(article_id, session=session)
 
     def import_file(
@@ -118,7 +118,7 @@ class ArticleService:
 
     def last_opened(self) -> str | None:
         """The article shown when the project was last used, or its first article."""
-        with self._tx.begin() as session:
+        with self._tx.read() as session:
             last = queries.get_setting(LAST_ARTICLE_KEY, session=session)
             summaries = queries.list_articles(session=session)
         ids = [a.id for a in summaries]

@@ -27,11 +27,11 @@ class ClaimService:
         self._texts: OrderedDict[str, str] = OrderedDict()
 
     def for_article(self, article_id: str) -> list[Claim]:
-        with self._tx.begin() as session:
+        with self._tx.read() as session:
             return queries.claims_for_article(article_id, self._text(article_id, session), session=session)
 
     def get(self, claim_id: str) -> Claim | None:
-        with self._tx.begin() as session:
+        with self._tx.read() as session:
             return queries.get_claim(claim_id, session=session)
 
     def create(

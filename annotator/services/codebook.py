@@ -52,12 +52,12 @@ class CodebookService:
         self._tx = transactions
 
     def get(self) -> Codebook:
-        with self._tx.begin() as session:
+        with self._tx.read() as session:
             return queries.load_codebook(session=session)
 
     def claim_counts(self) -> dict[str, int]:
         """How many claims each type has (a retired type keeps them)."""
-        with self._tx.begin() as session:
+        with self._tx.read() as session:
             return queries.count_claims_by_type(session=session)
 
     def add_type(self, name: str, definition: str = "", colour: str | None = None) -> tuple[Changes, str]:

@@ -23,7 +23,7 @@ class ExchangeService:
         exact: bool = False,
     ) -> int:
         """Write one row per claim; returns how many. `exact` skips the spreadsheet-formula guard."""
-        with self._tx.begin() as session:
+        with self._tx.read() as session:
             rows = [
                 DatasetRow._make(row)
                 for row in queries.dataset_rows(

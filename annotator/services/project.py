@@ -88,7 +88,7 @@ class Project:
         return annotator
 
     def annotators(self) -> list[Annotator]:
-        with self._tx.begin() as session:
+        with self._tx.read() as session:
             return queries.list_annotators(session=session)
 
     def import_samples(self, folder: Path) -> list[str]:
@@ -102,7 +102,7 @@ class Project:
         return ids
 
     def setting(self, key: str) -> str | None:
-        with self._tx.begin() as session:
+        with self._tx.read() as session:
             return queries.get_setting(key, session=session)
 
     def set_setting(self, key: str, value: str) -> None:

@@ -8,15 +8,24 @@ from contextlib import contextmanager
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from annotator.db.engine import READ_ONLY
+
 
 class Transactions:
     """Hands out short transactions on the project's one engine."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._reader = engine.execution_options(**{READ_ONLY: True})
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
         """A session in a transaction that commits when the block ends without an error."""
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading only: it waits for no writer and makes none wait."""
+        with Session(self._reader, expire_on_commit=False) as session, session.begin():
             yield session

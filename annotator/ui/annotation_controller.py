@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from annotator.ui.article_view import ArticleView
     from annotator.ui.claim_panel import ClaimPanel
 
+
 def user_message(error: Exception) -> str:
     """One sentence for the user: ours as they are, the database's without its SQL."""
     text = str(error) or type(error).__name__

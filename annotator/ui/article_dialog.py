@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.records import ArticleSummary
+from annotator.domain.text import canonicalize
 
 ERROR_COLOUR = "#B3261E"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -263,7 +264,9 @@ class PasteArticleDialog(QDialog):
         return " ".join(self.title_edit.text().split())
 
     def text(self) -> str:
-        return self.text_edit.toPlainText()
+        # toRawText keeps no-break spaces, which toPlainText turns into spaces; canonicalize turns
+        # its U+2029 paragraph separators back into "\n".
+        return canonicalize(self.text_edit.document().toRawText())
 
     def _check(self) -> None:
         text = self.text()

@@ -27,6 +27,7 @@ from annotator.domain.records import Annotator, Changes
 from annotator.ui.annotation_controller import AnnotationController
 from annotator.ui.article_view import ArticleView
 from annotator.ui.claim_panel import ClaimPanel
+from annotator.ui.claims_model import plain_tooltip
 from annotator.ui.dialogs import ARTICLE_FILTER, CSV_FILTER, PROJECT_FILTER, DialogService
 
 if TYPE_CHECKING:
@@ -37,6 +38,16 @@ log = logging.getLogger(__name__)
 RECENT_KEY = "projects/recent"
 MAX_RECENT = 8
 ARTICLE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def menu_text(text: str) -> str:
+    """User text in a menu: a lone "&" would become a keyboard mnemonic ("R&D" -> Alt+D)."""
+    return text.replace("&", "&&")
+
+
+def article_tooltip(title: str, outlet: str, published: str, claim_count: int) -> str:
+    count = f"{claim_count} claim{'s' if claim_count != 1 else ''}"
+    return plain_tooltip(" · ".join(x for x in (title, outlet, published, count) if x))
 
 
 class MainWindow(QMainWindow):
@@ -215,19 +226,19 @@ class MainWindow(QMainWindow):
             return
         for number, source_type in enumerate(codebook.active_types, start=1):
             action = self._action(
-                f"Tag as {source_type.name}",
+                f"Tag as {menu_text(source_type.name)}",
                 lambda _=False, type_id=source_type.id: self.controller.tag_selection(type_id),
                 str(number) if number <= 9 else None,
                 source_type.definition,
             )
-            action.setToolTip(source_type.definition)
+            action.setToolTip(plain_tooltip(source_type.definition))
             self.tag_actions.append(action)
         self.claim_menu.addActions(self.tag_actions)
         self.claim_menu.addSeparator()
         confidence_menu = self.claim_menu.addMenu("Con&fidence")
         for level in codebook.confidence_levels:
             action = self._action(
-                f"{level.value} · {level.label}",
+                f"{level.value} · {menu_text(level.label)}",
                 lambda _=False, value=level.value: self.controller.set_confidence(value),
                 f"Alt+{level.value}" if level.value <= 9 else None,
             )
@@ -241,7 +252,7 @@ class MainWindow(QMainWindow):
         # Rebuilt toggles keep the user's choice, so the menu and the article agree on what is hidden.
         hidden = self.article_view.highlights.hidden_types
         for source_type in codebook.active_types:
-            toggle = QAction(source_type.name, self)
+            toggle = QAction(menu_text(source_type.name), highlight_menu)
             toggle.setCheckable(True)
             toggle.setChecked(source_type.id not in hidden)
             toggle.setData(source_type.id)
@@ -327,8 +338,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         recent = [p for p in self._recent() if Path(p).exists()]
         for path in recent:
-            action = self.recent_menu.addAction(Path(path).name)
-            action.setToolTip(path)
+            action = self.recent_menu.addAction(menu_text(Path(path).name))
+            action.setToolTip(plain_tooltip(path))
             action.setStatusTip(path)
             action.triggered.connect(lambda _=False, p=path: self.open_project(Path(p)))
         if not recent:
@@ -345,9 +356,8 @@ class MainWindow(QMainWindow):
         for summary in self.project.articles.list():
             item = QListWidgetItem(summary.title)
             item.setData(ARTICLE_ID_ROLE, summary.id)
-            count = f"{summary.claim_count} claim{'s' if summary.claim_count != 1 else ''}"
             item.setToolTip(
-                " · ".join(x for x in (summary.title, summary.outlet, summary.published, count) if x)
+                article_tooltip(summary.title, summary.outlet, summary.published, summary.claim_count)
             )
             self.article_list.addItem(item)
         self.article_list.blockSignals(False)
@@ -508,7 +518,13 @@ class MainWindow(QMainWindow):
         if path is None:
             return
         if path.suffix.lower() != ".csv":
-            path = path.with_suffix(".csv")
+            # Appended, not substituted ("claims.v2" stays itself); the file dialog asked about
+            # overwriting the name it was given, not this one.
+            path = path.with_name(path.name + ".csv")
+            if path.exists() and not self.dialogs.confirm(
+                "Export dataset", f"“{path.name}” already exists. Replace it?", yes="Replace"
+            ):
+                return
         try:
             count = self.project.exchange.export_csv(
                 path,
@@ -535,8 +551,9 @@ class MainWindow(QMainWindow):
         item = self.article_list.currentItem()
         if item is None or self.controller.article is None:
             return
+        article = self.controller.article
         count = self.claim_panel.model.total_count()
-        item.setToolTip(f"{self.controller.article.title} · {count} claim{'s' if count != 1 else ''}")
+        item.setToolTip(article_tooltip(article.title, article.outlet, article.published, count))
 
     # --- help -----------------------------------------------------------------------------------
 

@@ -157,11 +157,9 @@ def test_neutralise_cell_prefixes_formula_triggers(value: str) -> None:
     [
         "",
         "said",
-        " =1+1",
         "'=1+1",
         "a=b",
         "1-2",
-        "\n=1+1",
         "\uff1d1+1",
         "\uff0b1",
         "\uff0d1",
@@ -314,3 +312,8 @@ def test_pandas_reads_every_cell_back_exactly(tmp_path: Path) -> None:
     assert frame["context_before"].tolist() == expected
     assert frame["start"].tolist() == [str(i) for i in range(len(expected))]
     assert frame["created_at"].tolist() == ["2026-11-25T14:03:09Z"] * len(expected)
+
+
+@pytest.mark.parametrize("value", [' =HYPERLINK("http://x")', "\n+1", "\u00a0@SUM(A1)", "  -2+3"])
+def test_a_formula_behind_leading_white_space_is_neutralised_too(value: str) -> None:
+    assert neutralise_cell(value) == "'" + value

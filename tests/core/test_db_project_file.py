@@ -403,3 +403,21 @@ def test_the_known_revisions_are_alembics() -> None:
     revisions, head = alembic_revisions()
     assert tuple(revisions) == KNOWN_REVISIONS
     assert head == HEAD_REVISION
+
+
+def test_a_reader_in_another_process_neither_waits_for_nor_blocks_a_writer(tmp_path: Path) -> None:
+    """Two windows (or the app and `annotator export`) on one file: reads begin DEFERRED."""
+    path = tmp_path / "shared.sqlite"
+    first = Project.open(path)
+    second = Project.open(path)
+    try:
+        with first._tx.begin():  # a write transaction holds the write lock...
+            # ...and another connection can still read, at once (WAL), without "database is locked".
+            assert second.codebook.get().active_types
+            assert second.articles.list() == []
+        with second._tx.read():  # and an open read does not stop a writer
+            first.annotator("Ana")
+        assert [a.name for a in second.annotators()] == ["Ana"]
+    finally:
+        first.close()
+        second.close()

@@ -203,3 +203,8 @@ def test_screenshots(qtbot, metadata, paste):
     paste.title_edit.setText("Bridge story")
     paste.text_edit.setPlainText("The minister said the bridge is safe.\n\nEngineers disagreed.")
     assert paste.grab().save("/tmp/paste_dialog.png")
+
+
+def test_pasted_text_keeps_no_break_spaces(qtbot, paste):
+    paste.text_edit.setPlainText("10\u00a0000 troops\nmoved")
+    assert paste.text() == "10\u00a0000 troops\nmoved"

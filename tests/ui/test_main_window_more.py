@@ -177,7 +177,7 @@ def test_a_drop_without_an_open_project_is_refused(qtbot, settings, tmp_path):
 
 def recent_entries(window: MainWindow) -> list[tuple[str, str]]:
     window._fill_recent_menu()  # what aboutToShow does
-    return [(a.text(), a.toolTip()) for a in window.recent_menu.actions() if a.isEnabled()]
+    return [(a.text(), a.statusTip()) for a in window.recent_menu.actions() if a.isEnabled()]
 
 
 def test_open_recent_lists_projects_newest_first_and_reopens_one(qtbot, settings, tmp_path):
