@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.db.engine import APPLICATION_ID, FileState, backup_to, read_file_state
-from annotator.db.errors import NewerProjectError, NotAProjectError
+from annotator.db.errors import NewerProjectError, NotAProjectError, ProjectFileError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -76,10 +76,25 @@ def upgrade_to_head(engine: Engine, path: Path | None) -> bool:
     from alembic import command
 
     config = _alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-        connection.execute(text(f"PRAGMA application_id = {APPLICATION_ID}"))
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        # SQLite's procedure for changing a table's shape: batch mode rebuilds tables, which with
+        # foreign keys on fails on every file that has claims. Off outside the transaction,
+        # checked before the commit, and on again for the connection's next user.
+        raw = connection.connection.driver_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite:
+                    if connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                        raise ProjectFileError(f"Upgrading “{name}” would break links between its records.")
+                    connection.execute(text(f"PRAGMA application_id = {APPLICATION_ID}"))
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")
     return current is None
 
 

@@ -421,3 +421,44 @@ def test_a_reader_in_another_process_neither_waits_for_nor_blocks_a_writer(tmp_p
     finally:
         first.close()
         second.close()
+
+
+def test_an_upgrade_that_rebuilds_a_referenced_table_keeps_the_claims(tmp_path: Path, monkeypatch) -> None:
+    """A future migration in batch mode copies `article`, which claims point at."""
+    import sqlite3
+
+    from alembic import command
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
+
+    from annotator.db import schema
+
+    path = tmp_path / "old.sqlite"
+    project = Project.open(path)
+    article = project.articles.add_text("The minister said so.", title="t").article_id
+    annotator = project.annotator("Ana")
+    type_id = project.codebook.get().active_types[0].id
+    _, claim = project.claims.create(
+        article_id=article, annotator_id=annotator.id, start=4, end=12, source_type_id=type_id, confidence=3
+    )
+    project.close()
+    with sqlite3.connect(path) as raw:  # pretend the file is one revision older
+        raw.execute("UPDATE alembic_version SET version_num = '0000'")
+    monkeypatch.setattr(schema, "KNOWN_REVISIONS", ("0000", *schema.KNOWN_REVISIONS))
+
+    def rebuild_article_table(config, revision):  # type: ignore[no-untyped-def]
+        connection = config.attributes["connection"]
+        operations = Operations(MigrationContext.configure(connection, opts={"render_as_batch": True}))
+        with operations.batch_alter_table("article", recreate="always"):
+            pass
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+
+    monkeypatch.setattr(command, "upgrade", rebuild_article_table)
+    reopened = Project.open(path)
+    try:
+        assert reopened.claims.get(claim.id) == claim
+        with reopened._tx.read() as session:
+            assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        reopened.close()
+    assert list(tmp_path.glob("old.before-upgrade-0000-*.sqlite"))  # and a backup was made first
