@@ -4,7 +4,7 @@
 # exits 5) and when any step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --for-tests
 export QT_QPA_PLATFORM=offscreen
 
 echo "== Architecture contracts (import-linter)"
