@@ -153,6 +153,9 @@ def open_window(path: Path):  # type: ignore[no-untyped-def]
     window = MainWindow(QSettings(str(path.with_suffix(".ini")), QSettings.Format.IniFormat))
     window.resize(1400, 900)
     window.show()
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()  # exposed, as on a screen
     project = Project.open(path)
     window.attach_project(project, project.annotator("Bench"))
     return window
@@ -162,8 +165,8 @@ def time_open(window, article_id: str) -> float:  # type: ignore[no-untyped-def]
     gc.collect()
     started = time.perf_counter()
     window.controller.show_article(article_id)
-    window.article_view.viewport().repaint()
-    window.claim_panel.table_view.viewport().repaint()
+    window.article_view.viewport().grab()
+    window.claim_panel.table_view.viewport().grab()
     return time.perf_counter() - started
 
 
@@ -187,14 +190,14 @@ def bench_large(folder: Path) -> None:
             for _ in range(60):
                 started = time.perf_counter()
                 bar.setValue(bar.value() + bar.singleStep() * 3)
-                view.viewport().repaint()
+                view.viewport().grab()  # paints for real, exposed or not
                 steps.append(time.perf_counter() - started)
             report("  scroll step (p95 of 60)", sorted(steps)[int(len(steps) * 0.95)], 0.016)
             toggles = []
             for i in range(10):
                 started = time.perf_counter()
                 view.set_hidden_types({types[0]} if i % 2 == 0 else set())
-                view.viewport().repaint()
+                view.viewport().grab()
                 toggles.append(time.perf_counter() - started)
             report("  hide or show one source type (p95 of 10)", sorted(toggles)[9], 0.016)
             model = window.claim_panel.model
@@ -213,6 +216,8 @@ def bench_large(folder: Path) -> None:
 
 
 def bench_new_claims(window, article_id: str, types: list[str]) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
     rng = random.Random(3)
     view, controller = window.article_view, window.controller
     text = view.text()
@@ -222,11 +227,11 @@ def bench_new_claims(window, article_id: str, types: list[str]) -> None:  # type
         window.claim_panel.select_claim(None)
         view.mark_claim(None)
         view.select_span(start, start + rng.randint(20, 150))
-        view.viewport().repaint()
+        QApplication.processEvents()
         started = time.perf_counter()
         controller.tag_selection(types[i % len(types)])  # saves, highlights, adds the row
-        view.viewport().repaint()
-        window.claim_panel.table_view.viewport().repaint()
+        # What a user sees: Qt repaints the areas the claim dirtied (the window is exposed).
+        QApplication.processEvents()
         times.append(time.perf_counter() - started)
     times.sort()
     print(f"  one new claim end to end, 200 runs on the 1 MB article: p50 {times[100] * 1000:.1f} ms")
