@@ -6,7 +6,7 @@ slower, and ORM objects must never reach Qt paint code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -282,43 +282,80 @@ def dataset_rows(
     session: Session,
     article_ids: Sequence[str] | None = None,
     annotator_names: Sequence[str] | None = None,
-) -> list[tuple[Any, ...]]:
-    """Every claim joined with its article, annotator, type and confidence label, for export.
+) -> Iterator[tuple[Any, ...]]:
+    """Every claim with its article, annotator, type and confidence label, in the dataset's order.
 
-    The timestamps come back as the stored ISO 8601 UTC text.
+    Articles in the order they were imported, claims by position (then id). Each article's claims
+    are read along the `ix_claim_article_span` index, so SQLite never sorts the whole project, and
+    the small tables are joined through dicts. Timestamps come back as the stored ISO 8601 text.
     """
-    query = (
-        select(
-            CLAIM.c.id,
-            ARTICLE.c.id,
-            ARTICLE.c.title,
-            ARTICLE.c.outlet,
-            ARTICLE.c.url,
-            ARTICLE.c.published,
-            ANNOTATOR.c.name,
-            CLAIM.c.start,
-            CLAIM.c.end,
-            CLAIM.c.quote,
-            CLAIM.c.context_before,
-            CLAIM.c.context_after,
-            SOURCE_TYPE.c.name,
-            CLAIM.c.confidence,
-            CONFIDENCE.c.label,
-            CLAIM.c.source,
-            CLAIM.c.cue,
-            CLAIM.c.comment,
-            # As stored (ISO 8601 text): the export writes them without parsing 200,000 datetimes.
-            type_coerce(CLAIM.c.created_at, String),
-            type_coerce(CLAIM.c.updated_at, String),
-        )
-        .join_from(CLAIM, ARTICLE, CLAIM.c.article_id == ARTICLE.c.id)
-        .join(ANNOTATOR, CLAIM.c.annotator_id == ANNOTATOR.c.id)
-        .join(SOURCE_TYPE, CLAIM.c.source_type_id == SOURCE_TYPE.c.id)
-        .join(CONFIDENCE, CLAIM.c.confidence == CONFIDENCE.c.value)
-        .order_by(ARTICLE.c.created_at, ARTICLE.c.id, CLAIM.c.start, CLAIM.c.end, ANNOTATOR.c.name)
-    )
+    annotators = dict(session.execute(select(ANNOTATOR.c.id, ANNOTATOR.c.name)).all())
+    type_names = dict(session.execute(select(SOURCE_TYPE.c.id, SOURCE_TYPE.c.name)).all())
+    labels = dict(session.execute(select(CONFIDENCE.c.value, CONFIDENCE.c.label)).all())
+    articles_query = select(
+        ARTICLE.c.id, ARTICLE.c.title, ARTICLE.c.outlet, ARTICLE.c.url, ARTICLE.c.published
+    ).order_by(ARTICLE.c.created_at, ARTICLE.c.id)
     if article_ids:
-        query = query.where(ARTICLE.c.id.in_(list(article_ids)))
+        articles_query = articles_query.where(ARTICLE.c.id.in_(list(article_ids)))
+    wanted = None
     if annotator_names:
-        query = query.where(ANNOTATOR.c.name.in_(list(annotator_names)))
-    return _raw_rows(session.execute(query))
+        names = set(annotator_names)
+        wanted = [annotator_id for annotator_id, name in annotators.items() if name in names]
+    for article in session.execute(articles_query).all():
+        claims_query = (
+            select(
+                CLAIM.c.id,
+                CLAIM.c.annotator_id,
+                CLAIM.c.start,
+                CLAIM.c.end,
+                CLAIM.c.quote,
+                CLAIM.c.context_before,
+                CLAIM.c.context_after,
+                CLAIM.c.source_type_id,
+                CLAIM.c.confidence,
+                CLAIM.c.source,
+                CLAIM.c.cue,
+                CLAIM.c.comment,
+                type_coerce(CLAIM.c.created_at, String),
+                type_coerce(CLAIM.c.updated_at, String),
+            )
+            .where(CLAIM.c.article_id == article.id)
+            .order_by(CLAIM.c.start, CLAIM.c.end, CLAIM.c.id)
+        )
+        if wanted is not None:
+            claims_query = claims_query.where(CLAIM.c.annotator_id.in_(wanted))
+        document = tuple(article)
+        for (
+            claim_id,
+            annotator_id,
+            start,
+            end,
+            quote,
+            before,
+            after,
+            type_id,
+            confidence,
+            source,
+            cue,
+            comment,
+            created,
+            updated,
+        ) in _raw_rows(session.execute(claims_query)):
+            yield (
+                claim_id,
+                *document,
+                annotators[annotator_id],
+                start,
+                end,
+                quote,
+                before,
+                after,
+                type_names[type_id],
+                confidence,
+                labels[confidence],
+                source,
+                cue,
+                comment,
+                created,
+                updated,
+            )

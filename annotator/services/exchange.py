@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.db import queries
-from annotator.formats.csv_dataset import DatasetRow, write_dataset
+from annotator.formats.csv_dataset import write_dataset
 from annotator.services.transactions import Transactions
 
 
@@ -23,11 +23,9 @@ class ExchangeService:
         exact: bool = False,
     ) -> int:
         """Write one row per claim; returns how many. `exact` skips the spreadsheet-formula guard."""
+        # Streamed from one read transaction (which blocks no one) straight into the file.
         with self._tx.read() as session:
-            rows = [
-                DatasetRow._make(row)
-                for row in queries.dataset_rows(
-                    session=session, article_ids=article_ids, annotator_names=annotator_names
-                )
-            ]
-        return write_dataset(rows, destination, exact=exact)
+            rows = queries.dataset_rows(
+                session=session, article_ids=article_ids, annotator_names=annotator_names
+            )
+            return write_dataset(rows, destination, exact=exact)
