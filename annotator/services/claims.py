@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from annotator.db import queries
 from annotator.db.tables import utc_now
-from annotator.domain.records import EDITABLE_CLAIM_FIELDS, Changes, Claim
+from annotator.domain.records import EDITABLE_CLAIM_FIELDS, Article, Changes, Claim
 from annotator.domain.text import check_span, context_around
 from annotator.services.transactions import Transactions
 
@@ -25,6 +25,15 @@ class ClaimService:
         # Article texts never change once imported: keep the few in use to spare a
         # megabyte read on every new claim.
         self._texts: OrderedDict[str, str] = OrderedDict()
+
+    def open_article(self, article_id: str) -> tuple[Article, list[Claim]] | None:
+        """An article and its claims, for showing it, in one read (None if it is gone)."""
+        with self._tx.read() as session:
+            article = queries.get_article(article_id, session=session)
+            if article is None:
+                return None
+            self._remember_text(article_id, article.text)
+            return article, queries.claims_for_article(article_id, article.text, session=session)
 
     def for_article(self, article_id: str) -> list[Claim]:
         with self._tx.read() as session:
@@ -121,12 +130,14 @@ class ClaimService:
             text = queries.article_text(article_id, session=session)
             if text is None:
                 raise ClaimError("That article no longer exists.")
-            self._texts[article_id] = text
-            while len(self._texts) > 4:
-                self._texts.popitem(last=False)
-        else:
-            self._texts.move_to_end(article_id)
+        self._remember_text(article_id, text)
         return text
+
+    def _remember_text(self, article_id: str, text: str) -> None:
+        self._texts[article_id] = text
+        self._texts.move_to_end(article_id)
+        while len(self._texts) > 4:
+            self._texts.popitem(last=False)
 
 
 def _span_values(text: str, start: int, end: int) -> dict[str, Any]:

@@ -86,10 +86,10 @@ class AnnotationController(QObject):
     def show_article(self, article_id: str) -> None:
         assert self.project is not None and self.codebook is not None
         self.panel.commit_pending()
-        article = self.project.articles.get(article_id)
-        if article is None:
+        opened = self.project.claims.open_article(article_id)
+        if opened is None:
             return
-        claims = self.project.claims.for_article(article_id)
+        article, claims = opened
         self.article = article
         self._claims = {c.id: c for c in claims}
         self.view.show_article(article.text, claims, {t.id: t.colour for t in self.codebook.source_types})

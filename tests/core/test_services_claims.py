@@ -365,3 +365,15 @@ def test_any_valid_span_on_hard_text_quotes_exactly(
     assert (
         stored.context_before + stored.quote + stored.context_after == text[max(0, start - 100) : end + 100]
     )
+
+
+def test_open_article_gives_the_article_and_its_listed_claims(project: Project, article_id: str) -> None:
+    claim = _create(project, article_id, 10, 30)
+    article, claims = project.claims.open_article(article_id)
+    assert article == project.articles.get(article_id)
+    assert (
+        claims
+        == project.claims.for_article(article_id)
+        == [claim._replace(context_before="", context_after="")]
+    )
+    assert project.claims.open_article("no-such-article") is None
