@@ -28,17 +28,7 @@ class CodebookError(ValueError):
 def seed_codebook(preset: Preset = DEFAULT_PRESET, *, session: Session) -> None:
     """Give a new project its source types and the five-level confidence scale."""
     queries.insert_source_types(
-        (
-            SourceType(
-                id=str(uuid.uuid4()),
-                name=t.name,
-                definition=t.definition,
-                colour=preset.colour(i),
-                position=i,
-            )
-            for i, t in enumerate(preset.types)
-        ),
-        session=session,
+        (_new_type(preset, i, position=i) for i in range(len(preset.types))), session=session
     )
     queries.set_confidence_levels(
         (ConfidenceLevel(v, label) for v, label in enumerate(DEFAULT_CONFIDENCE_LABELS, start=1)),
@@ -134,16 +124,7 @@ class CodebookService:
                 existing = by_name.get(preset_type.name.casefold())
                 if existing is None:
                     queries.insert_source_types(
-                        [
-                            SourceType(
-                                id=str(uuid.uuid4()),
-                                name=preset_type.name,
-                                definition=preset_type.definition,
-                                colour=preset.colour(index),
-                                position=next_position + index,
-                            )
-                        ],
-                        session=session,
+                        [_new_type(preset, index, position=next_position + index)], session=session
                     )
                 else:
                     # The preset's colour too: the type's old colour may be the one the preset gives
@@ -158,6 +139,18 @@ class CodebookService:
                     queries.update_source_type(source_type.id, {"retired": True}, session=session)
             queries.set_setting("codebook_preset", preset.name, session=session)
         return CODEBOOK_CHANGED
+
+
+def _new_type(preset: Preset, index: int, *, position: int) -> SourceType:
+    """The preset's `index`-th type as a new source type of the project."""
+    preset_type = preset.types[index]
+    return SourceType(
+        id=str(uuid.uuid4()),
+        name=preset_type.name,
+        definition=preset_type.definition,
+        colour=preset.colour(index),
+        position=position,
+    )
 
 
 def _clean_name(name: str) -> str:
