@@ -424,6 +424,9 @@ class _ClaimEditor(QWidget):
         self._claim: Claim | None = None
         # What the fields showed when loaded or last emitted: the yardstick for "the value changed".
         self._committed: dict[str, Any] = {}
+        # What the combos hold, so that showing another claim refills them only when their items differ.
+        self._type_items: list[tuple[str | None, str, Any]] | None = None
+        self._level_items: list[tuple[str, Any]] | None = None
 
         self.quote_view = _QuoteView(self)
         self.quote_view.setAccessibleName("Quote")
@@ -582,29 +585,40 @@ class _ClaimEditor(QWidget):
         extra_type = None
         if claim is not None and claim.source_type_id not in {t.id for t in types}:
             extra_type = codebook.type_by_id(claim.source_type_id) if codebook else None
-        self.type_combo.clear()
-        for source_type in types:
-            self.type_combo.addItem(swatch_icon(source_type.colour), source_type.name, source_type.id)
+        # (colour or None, text, id) of each item; the combos are refilled only when these change.
+        type_items: list[tuple[str | None, str, Any]] = [(t.colour, t.name, t.id) for t in types]
         if claim is not None and extra_type is not None:
-            self.type_combo.addItem(
-                swatch_icon(extra_type.colour), f"{extra_type.name} (retired)", extra_type.id
-            )
-        elif claim is not None and self.type_combo.findData(claim.source_type_id) < 0:
-            self.type_combo.addItem("(unknown type)", claim.source_type_id)
+            type_items.append((extra_type.colour, f"{extra_type.name} (retired)", extra_type.id))
+        elif claim is not None and claim.source_type_id not in {item[2] for item in type_items}:
+            type_items.append((None, "(unknown type)", claim.source_type_id))
+        if type_items != self._type_items:
+            self._type_items = type_items
+            self.type_combo.clear()
+            for colour, text, type_id in type_items:
+                if colour is None:
+                    self.type_combo.addItem(text, type_id)
+                else:
+                    self.type_combo.addItem(swatch_icon(colour), text, type_id)
 
         levels = codebook.confidence_levels if codebook and codebook.confidence_levels else _DEFAULT_LEVELS
-        self.confidence_combo.clear()
-        for level in levels:
-            self.confidence_combo.addItem(f"{level.value} · {level.label}", level.value)
-        if claim is not None and self.confidence_combo.findData(claim.confidence) < 0:
-            self.confidence_combo.addItem(str(claim.confidence), claim.confidence)
+        level_items = [(f"{level.value} · {level.label}", level.value) for level in levels]
+        if claim is not None and claim.confidence not in {value for _, value in level_items}:
+            level_items.append((str(claim.confidence), claim.confidence))
+        if level_items != self._level_items:
+            self._level_items = level_items
+            self.confidence_combo.clear()
+            for text, value in level_items:
+                self.confidence_combo.addItem(text, value)
 
         if claim is not None:
-            self.type_combo.setCurrentIndex(self.type_combo.findData(claim.source_type_id))
-            self.confidence_combo.setCurrentIndex(self.confidence_combo.findData(claim.confidence))
+            type_index = self.type_combo.findData(claim.source_type_id)
+            confidence_index = self.confidence_combo.findData(claim.confidence)
         else:
-            self.type_combo.setCurrentIndex(-1)
-            self.confidence_combo.setCurrentIndex(-1)
+            type_index = confidence_index = -1
+        if self.type_combo.currentIndex() != type_index:
+            self.type_combo.setCurrentIndex(type_index)
+        if self.confidence_combo.currentIndex() != confidence_index:
+            self.confidence_combo.setCurrentIndex(confidence_index)
 
     def _emit_if_changed(self, field: str, value: Any) -> None:
         if self._claim is None or self._committed.get(field) == value:

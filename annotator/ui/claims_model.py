@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
@@ -43,6 +44,10 @@ _HEADER_TIPS = (
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+# Views ask for a dozen roles per painted cell; most get None at once (data() runs for every one of them).
+_ANSWERED_ROLES = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, CLAIM_ID_ROLE, CLAIM_ROLE})
+# Combining flag enums is slow in PySide6, and flags() runs for every painted cell: combine them once.
+_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x85\u2028\u2029]")
 # The view elides anyway; capping what it measures keeps painting fast for very long quotes.
@@ -92,6 +97,10 @@ def swatch_icon(colour: str, size: int = 16) -> QIcon:
 
 _start_key = attrgetter("start")
 _confidence_key = attrgetter("confidence")
+_id_of = attrgetter("id")
+_quote_of = attrgetter("quote")
+_annotator_id_of = attrgetter("annotator_id")
+_annotator_name_of = attrgetter("annotator_name")
 
 
 def _quote_key(claim: Claim) -> str:
@@ -100,6 +109,17 @@ def _quote_key(claim: Claim) -> str:
 
 def _annotator_key(claim: Claim) -> str:
     return claim.annotator_name.casefold()
+
+
+def _encoded(key: str) -> bytes:
+    # UTF-8 bytes order as their code points do, so as the str; "surrogatepass" takes any str.
+    return key.encode("utf-8", "surrogatepass")
+
+
+def _quote_keys_of(claims: Iterable[Claim]) -> Iterable[bytes]:
+    """`_quote_key` of each claim, encoded, by C-level calls only (no Python call per claim)."""
+    folded = map(str.casefold, map(str.lstrip, map(_quote_of, claims), repeat(_QUOTE_LEAD)))
+    return map(str.encode, folded, repeat("utf-8"), repeat("surrogatepass"))
 
 
 def _haystack(claim: Claim) -> str:
@@ -154,7 +174,11 @@ class ClaimsTableModel(QAbstractTableModel):
         self._article: list[Claim] = []
         self._rows: list[Claim] = []
         self._haystacks: dict[str, str] = {}  # filled on the first text filter, then kept up to date
-        self._quote_keys: dict[str, str] = {}  # filled on the first sort by quote, then kept up to date
+        self._quote_keys: dict[str, bytes] = {}  # filled on the first sort by quote, then kept up to date
+        # Display text of the rows painted so far, by claim id and column; dropped when a claim or the
+        # codebook changes. Painting asks for the same few dozen cells over and over.
+        self._shown_text: dict[tuple[str, int], str] = {}
+        self._types_by_id: dict[str, Any] = {}
         self._annotator_counts: Counter[str] = Counter()
         self._annotator_names: dict[str, str] = {}
         self._filter = ClaimFilter()
@@ -172,7 +196,7 @@ class ClaimsTableModel(QAbstractTableModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _CELL_FLAGS
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(_HEADERS):
@@ -184,15 +208,24 @@ class ClaimsTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
-        claim = self._rows[index.row()]
+        row = index.row()
+        if not 0 <= row < len(self._rows):
+            return None
+        claim = self._rows[row]
         column = index.column()
         if role == _DISPLAY:
-            return self._display(claim, column)
+            key = (claim.id, column)
+            text = self._shown_text.get(key)
+            if text is None:
+                text = self._display(claim, column)
+                if text is not None:
+                    self._shown_text[key] = text
+            return text
         if role == _DECORATION:
             if column == TYPE_COLUMN and self._codebook is not None:
-                source_type = self._codebook.type_by_id(claim.source_type_id)
+                source_type = self._types_by_id.get(claim.source_type_id)
                 return swatch_icon(source_type.colour) if source_type is not None else None
             return None
         if role == _TOOLTIP:
@@ -227,6 +260,11 @@ class ClaimsTableModel(QAbstractTableModel):
     def set_codebook(self, codebook: Codebook) -> None:
         self._codebook = codebook
         self._type_positions = {t.id: t.position for t in codebook.source_types}
+        # type_by_id's first match for each id, without its scan per painted cell.
+        self._types_by_id = {}
+        for source_type in codebook.source_types:
+            self._types_by_id.setdefault(source_type.id, source_type)
+        self._shown_text = {}
         if self._sort_column == TYPE_COLUMN:
             self.sort(TYPE_COLUMN, self.sort_order)
         if self._rows:
@@ -236,19 +274,19 @@ class ClaimsTableModel(QAbstractTableModel):
     def set_claims(self, claims: Iterable[Claim]) -> None:
         """Replace every claim (a model reset: views lose their selection)."""
         self.beginResetModel()
-        self._all = {claim.id: claim for claim in claims}
+        claims = list(claims)
+        self._all = dict(zip(map(_id_of, claims), claims, strict=True))
         self._haystacks = {}
         self._quote_keys = {}
-        claims = self._all.values()
-        self._annotator_counts = Counter(map(attrgetter("annotator_id"), claims))
-        self._annotator_names = dict(
-            zip(
-                map(attrgetter("annotator_id"), claims),
-                map(attrgetter("annotator_name"), claims),
-                strict=True,
-            )
-        )
-        self._article = sorted(claims, key=_start_key)
+        self._shown_text = {}
+        if len(self._all) != len(claims):  # a repeated id: the last one counts, at its first place
+            claims = list(self._all.values())
+        annotator_ids = list(map(_annotator_id_of, claims))
+        self._annotator_counts = Counter(annotator_ids)
+        self._annotator_names = dict(zip(annotator_ids, map(_annotator_name_of, claims), strict=True))
+        # Usually already in article order (the database sorts them): then this is one linear pass.
+        claims.sort(key=_start_key)
+        self._article = claims
         self._rows = self._ordered(self._passing(self._article))
         self.endResetModel()
 
@@ -281,12 +319,13 @@ class ClaimsTableModel(QAbstractTableModel):
             del self._article[self._find_in_article(old)]
             self._forget_annotator(old)
         self._all[claim.id] = claim
+        self._forget_shown_text(claim.id)
         self._count_annotator(claim)
         self._article.insert(self._bisect(self._article, claim, ARTICLE_ORDER, False), claim)
         if self._haystacks:
             self._haystacks[claim.id] = _haystack(claim)
         if self._quote_keys:
-            self._quote_keys[claim.id] = _quote_key(claim)
+            self._quote_keys[claim.id] = _encoded(_quote_key(claim))
 
         shown = self._passes(claim)
         if old_row is None:
@@ -325,6 +364,7 @@ class ClaimsTableModel(QAbstractTableModel):
         del self._all[claim_id]
         self._haystacks.pop(claim_id, None)
         self._quote_keys.pop(claim_id, None)
+        self._forget_shown_text(claim_id)
         self._forget_annotator(claim)
         if row is not None:
             self.beginRemoveRows(QModelIndex(), row, row)
@@ -386,7 +426,7 @@ class ClaimsTableModel(QAbstractTableModel):
         if column == QUOTE_COLUMN:
             return single_line(claim.quote)
         if column == TYPE_COLUMN:
-            source_type = self._codebook.type_by_id(claim.source_type_id) if self._codebook else None
+            source_type = self._types_by_id.get(claim.source_type_id) if self._codebook else None
             return source_type.name if source_type is not None else "(unknown type)"
         if column == CONFIDENCE_COLUMN:
             return self.confidence_text(claim.confidence)
@@ -431,9 +471,11 @@ class ClaimsTableModel(QAbstractTableModel):
         """`rows` (a fresh list in article order) sorted in place by the current column."""
         key = self._key(self._sort_column)
         if key is _quote_key:
-            # Casefolding 100,000 quotes costs more than the sort itself: do it once per claim.
+            # Casefolding 100,000 quotes costs more than the sort itself: do it once per claim. The keys
+            # are kept UTF-8 encoded: bytes sort in the same (code point) order, and compare faster.
             if len(self._quote_keys) != len(self._all):
-                self._quote_keys = {claim.id: _quote_key(claim) for claim in self._all.values()}
+                everything = self._all.values()
+                self._quote_keys = dict(zip(map(_id_of, everything), _quote_keys_of(everything), strict=True))
             quote_keys = self._quote_keys
             key = lambda claim: quote_keys[claim.id]  # noqa: E731
         if key is not None:
@@ -514,6 +556,11 @@ class ClaimsTableModel(QAbstractTableModel):
             haystacks, text = self._haystacks, f.text
             claims = [c for c in claims if text in haystacks[c.id]]
         return claims if claims is not self._article and claims is not self._rows else list(claims)
+
+    def _forget_shown_text(self, claim_id: str) -> None:
+        if self._shown_text:
+            for column in range(len(_HEADERS)):
+                self._shown_text.pop((claim_id, column), None)
 
     def _count_annotator(self, claim: Claim) -> None:
         self._annotator_counts[claim.annotator_id] += 1
