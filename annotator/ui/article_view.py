@@ -66,32 +66,57 @@ class _ReadingLayout(QPlainTextDocumentLayout):
     are moved into place.
     """
 
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        # Block number -> (its first line's y, its line count, its bounding rect as x, y, width, height), as
+        # last computed.
+        # Qt asks for a block's rect a hundred-odd times per edit and repaint; a rect only changes when Qt
+        # lays the block out afresh (new text, formats, width or margin), which puts its first line back at
+        # y 0, below the y the spread gave it: the first line's y is how a cached rect is known to be stale.
+        self._rects: dict[int, tuple[float, int, tuple[float, float, float, float]]] = {}
+        document.contentsChange.connect(self._forget_rects)  # blocks renumbered or gone: forget them all
+
+    def _forget_rects(self, *_: object) -> None:
+        self._rects.clear()
+
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:
+        number = block.blockNumber()
+        cached = self._rects.get(number)
+        if cached is not None:
+            layout = block.layout()
+            count = layout.lineCount()
+            if count and count == cached[1] and block.isVisible() and layout.lineAt(0).y() == cached[0]:
+                return QRectF(*cached[2])
         rect = super().blockBoundingRect(block)  # lays the block out if it has no lines
         layout = block.layout()
         count = layout.lineCount()
         if count == 0 or not block.isVisible():
+            self._rects.pop(number, None)
             return rect
         first = layout.lineAt(0)
         if first.y() + 0.02 < _half_extra(first):
             # Fresh lines from Qt sit at their natural pitch: spread them, half the extra above each line.
             right_to_left = block.textDirection() == Qt.LayoutDirection.RightToLeft
             y = 0.0
-            for number in range(count):
-                line = layout.lineAt(number)
+            for number_in_block in range(count):
+                line = layout.lineAt(number_in_block)
                 extra = 2 * _half_extra(line)
                 x = line.x()
                 if right_to_left:
                     x += max(0.0, line.width() - line.horizontalAdvance())
                 line.setPosition(QPointF(x, y + extra / 2))
                 y += line.height() + extra
+            if right_to_left:
+                rect = super().blockBoundingRect(block)  # moved lines can widen it: as every later call sees
         last = layout.lineAt(count - 1)
         bottom = last.y() + last.height() + _half_extra(last)
         if block.next().isValid():
             bottom += PARAGRAPH_GAP * first.height()
         else:
             bottom += self.document().documentMargin()
-        return QRectF(rect.x(), rect.y(), rect.width(), bottom)
+        geometry = (rect.x(), rect.y(), rect.width(), bottom)
+        self._rects[number] = (first.y(), count, geometry)
+        return QRectF(*geometry)
 
 
 def _half_extra(line: QTextLine) -> float:
@@ -309,17 +334,23 @@ class ArticleView(QPlainTextEdit):
             return
         viewport = self.viewport()
         height = viewport.height()
-        offset = self.contentOffset()
+        offset_y = self.contentOffset().y()
         block = self.firstVisibleBlock()
-        top = offset.y()
-        while block.isValid() and top <= height:
-            rect = self.blockBoundingGeometry(block).translated(offset)
-            number = block.blockNumber()
+        number = block.blockNumber()
+        last_number = max(blocks.stop for blocks in block_ranges) - 1
+        # Each block's top is the sum of the heights above it, as blockBoundingGeometry adds them up; asking
+        # it block by block would walk from the first visible block every time (quadratic in the blocks).
+        stacked = 0.0
+        top = offset_y
+        while block.isValid() and top <= height and number <= last_number:
+            block_height = self.blockBoundingRect(block).height()
             if any(number in blocks for blocks in block_ranges):
                 # The full width: right-aligned paragraphs reach past their block's own bounding rect.
-                viewport.update(0, int(rect.top()) - 1, viewport.width(), int(rect.height()) + 3)
-            top = rect.bottom()
+                viewport.update(0, int(top) - 1, viewport.width(), int(block_height) + 3)
+            stacked += block_height
+            top = stacked + offset_y
             block = block.next()
+            number += 1
 
     def _scroll_into_view(self, qt_start: int, qt_end: int) -> None:
         """If a selected span is not wholly visible, put its first line a quarter of the way down."""

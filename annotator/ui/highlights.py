@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from itertools import pairwise
+from operator import attrgetter
+from operator import lt as _lt
 
 from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
@@ -35,6 +37,8 @@ LINE_CONTRAST = 3.0
 _WHOLESALE_AFTER = 2_000
 
 RGB = tuple[float, float, float]
+
+_ID, _START, _END, _TYPE = (attrgetter(name) for name in ("id", "start", "end", "source_type_id"))
 
 
 class ClaimHighlights:
@@ -79,10 +83,18 @@ class ClaimHighlights:
         """
         length = positions.length
         claims = list(claims)
-        valid = [claim for claim in claims if 0 <= claim.start < claim.end <= length]
+        # Column by column, in C: a Python loop over 100,000 claims is most of what opening an article costs.
+        starts = list(map(_START, claims))
+        ends = list(map(_END, claims))
+        valid = claims
+        if claims and not (min(starts) >= 0 and max(ends) <= length and all(map(_lt, starts, ends))):
+            valid = [claim for claim in claims if 0 <= claim.start < claim.end <= length]
+            starts = list(map(_START, valid))
+            ends = list(map(_END, valid))
+        ids = list(map(_ID, valid))
         self._positions = positions
-        self._spans = SpanIndex.from_spans((claim.id, claim.start, claim.end) for claim in valid)
-        self._types = {claim.id: claim.source_type_id for claim in valid}
+        self._spans = SpanIndex.from_columns(ids, starts, ends)
+        self._types = dict(zip(ids, map(_TYPE, valid), strict=True))
         self._colours = dict(type_colours)
         self._format_cache.clear()
         self._marked = None

@@ -135,3 +135,30 @@ def test_empty_reversed_or_negative_spans_are_refused(bad: tuple[int, int]) -> N
 
 def test_removing_an_unknown_claim_is_harmless() -> None:
     assert SpanIndex().remove("nobody") is None
+
+
+def test_from_columns_matches_from_spans() -> None:
+    ids = ["a", "b", "c", "a", "long"]
+    starts = [0, 1000, 2040, 5, 10]
+    ends = [10, 3000, 2050, 15, 900_000]
+    columns = SpanIndex.from_columns(ids, starts, ends, bucket_bits=10, long_after=8)
+    spans = SpanIndex.from_spans(zip(ids, starts, ends, strict=True), bucket_bits=10, long_after=8)
+    assert (
+        sorted(columns)
+        == sorted(spans)
+        == [("a", 5, 15), ("b", 1000, 3000), ("c", 2040, 2050), ("long", 10, 900_000)]
+    )
+    for a, b in ((0, 1), (0, 10_000), (2045, 2046), (500_000, 500_001)):
+        assert columns.overlapping(a, b) == spans.overlapping(a, b)
+    columns.remove("b")
+    assert columns.at(1500) == [("long", 10, 900_000)]
+
+
+def test_from_columns_checks_only_the_spans_it_keeps() -> None:
+    # A claim id given twice keeps its last span, as with from_spans: an earlier bad one is not an error.
+    index = SpanIndex.from_columns(["x", "x"], [5, 1], [5, 2])
+    assert index.get("x") == (1, 2)
+    with pytest.raises(ValueError, match="'y'"):
+        SpanIndex.from_columns(["x", "y"], [1, 3], [2, 3])
+    with pytest.raises(ValueError):
+        SpanIndex.from_columns(["x"], [1, 2], [3])

@@ -191,6 +191,51 @@ def test_lines_are_spread_and_paragraphs_spaced(view: ArticleView) -> None:
     assert 12 <= view.font().pointSizeF() <= 13
 
 
+def test_block_rects_follow_relayouts_after_being_cached(view: ArticleView) -> None:
+    """The document layout remembers block rects; a new width, new formats or a new text lays blocks out
+    afresh, and the rects must follow."""
+    text = SEED.read_text(encoding="utf-8")
+    view.resize(1000, 700)
+    view.show_article(text, [], COLOURS)
+    view.viewport().grab()
+    layout = view.document().documentLayout()
+    block = view.document().firstBlock()
+    wide = layout.blockBoundingRect(block)
+    assert layout.blockBoundingRect(block) == wide  # remembered, and the same
+    line = block.layout().lineAt(0)
+    assert line.y() == pytest.approx((LINE_SPACING - 1) * line.height() / 2, abs=0.05)  # spread, still
+    view.resize(420, 700)  # narrower than the column: more lines per paragraph
+    view.viewport().grab()
+    narrow = layout.blockBoundingRect(block)
+    assert narrow.height() > wide.height()
+    assert narrow.width() < wide.width()
+    # Formats throw the lines away; the rect comes back the same once the block is laid out again.
+    view.highlights.reset(view.position_map, [make_claim(text, "c", text[:40])], COLOURS)
+    view.format_visible_blocks()
+    assert layout.blockBoundingRect(block) == narrow
+    view.show_article("One short line.\nAnd a second paragraph.", [], COLOURS)
+    view.viewport().grab()
+    short = layout.blockBoundingRect(view.document().firstBlock())
+    assert short.height() < narrow.height()
+    last = view.document().lastBlock()
+    # The last block has the document margin below it instead of the paragraph gap.
+    assert layout.blockBoundingRect(last).height() != short.height() or last == view.document().firstBlock()
+
+
+def test_an_edit_repaints_exactly_the_rows_of_its_blocks(view: ArticleView, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    text = SEED.read_text(encoding="utf-8")
+    view.resize(900, 700)
+    view.show_article(text, [], COLOURS)
+    view.viewport().grab()
+    third = view.document().findBlockByNumber(2)
+    start = view.position_map.to_code_point(third.position())
+    updates: list[tuple[int, int, int, int]] = []
+    monkeypatch.setattr(view.viewport(), "update", lambda *args: updates.append(args))
+    view.upsert_claim(make_claim(text, "c", text[start : start + 30]))
+    geometry = view.blockBoundingGeometry(third).translated(view.contentOffset())
+    assert updates == [(0, int(geometry.top()) - 1, view.viewport().width(), int(geometry.height()) + 3)]
+
+
 def test_text_column_is_capped_and_centred(view: ArticleView, qtbot) -> None:  # type: ignore[no-untyped-def]
     view.resize(1400, 600)
     view.show_article(SEED.read_text(encoding="utf-8"), [], COLOURS)
