@@ -132,7 +132,8 @@ def install_error_hook(window: MainWindow) -> None:
         if isinstance(error, Exception):
             window.dialogs.error(
                 "Something went wrong",
-                f"{user_message(error)}\n\nYour saved work is safe. Details are in {log_dir() / 'annotator.log'}.",
+                f"{user_message(error)}\n\nYour saved work is safe. "
+                f"Details are in {log_dir() / 'annotator.log'}.",
             )
 
     sys.excepthook = hook

@@ -141,7 +141,7 @@ def set_confidence_levels(levels: Iterable[ConfidenceLevel], *, session: Session
 
 def count_claims_by_type(*, session: Session) -> dict[str, int]:
     rows = session.execute(select(CLAIM.c.source_type_id, func.count()).group_by(CLAIM.c.source_type_id))
-    return {type_id: count for type_id, count in rows}
+    return dict(rows.all())
 
 
 # --- articles -------------------------------------------------------------------------------
@@ -254,7 +254,19 @@ def claims_for_article(article_id: str, text: str, *, session: Session) -> list[
             parse(created),
             parse(updated),
         )
-        for claim_id, annotator_id, start, end, type_id, confidence, source, cue, comment, created, updated in rows
+        for (
+            claim_id,
+            annotator_id,
+            start,
+            end,
+            type_id,
+            confidence,
+            source,
+            cue,
+            comment,
+            created,
+            updated,
+        ) in rows
     ]
 
 

@@ -19,12 +19,13 @@ LAST_ARTICLE_KEY = "last_article_id"
 __all__ = ["COMMON_ENCODINGS", "ArticleService", "EncodingUnsure", "ImportResult"]
 
 
-class EncodingUnsure(Exception):
+class EncodingUnsure(Exception):  # noqa: N818 - a question for the user, not an error
     """The file is not UTF-8; its text was guessed and the user must confirm the guess."""
 
     def __init__(self, path: Path, decoded: DecodedText) -> None:
         super().__init__(
-            f"“{path.name}” is not UTF-8; it looks like {decoded.encoding}. Confirm the encoding to import it."
+            f"“{path.name}” is not UTF-8; it looks like {decoded.encoding}. "
+            "Confirm the encoding to import it."
         )
         self.path = path
         self.decoded = decoded

@@ -154,9 +154,12 @@ class AnnotationController(QObject):
         self.panel.set_current_confidence(value)
         selected = self.selected_claim()
         span = self.view.selected_span()
-        if selected is not None and (span is None or span == (selected.start, selected.end)):
-            if selected.confidence != value:
-                self.edit_claim(selected.id, {"confidence": value})
+        if (
+            selected is not None
+            and selected.confidence != value
+            and (span is None or span == (selected.start, selected.end))
+        ):
+            self.edit_claim(selected.id, {"confidence": value})
 
     def step_confidence(self, delta: int) -> None:
         if self.codebook is None:

@@ -427,7 +427,7 @@ class MainWindow(QMainWindow):
                         path.name,
                         unsure.decoded.encoding,
                         COMMON_ENCODINGS,
-                        lambda name, p=path: articles.preview_file(p, name),
+                        lambda name, p=path, a=articles: a.preview_file(p, name),
                     )
                     if encoding is None:
                         continue
