@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --for-tests
 export QT_QPA_PLATFORM=offscreen
 
-echo "== Architecture contracts (import-linter)"
+echo "== Architecture contracts (import-linter) and lint (ruff)"
 .venv/bin/lint-imports
+.venv/bin/ruff check annotator
+.venv/bin/ruff format --check annotator
 
 echo "== Core tests, with Qt made unimportable"
 ANNOTATOR_HIDE_QT=1 .venv/bin/python -m pytest -q -p no:pytest-qt tests/core "$@"

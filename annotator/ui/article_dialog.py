@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.records import ArticleSummary
 from annotator.domain.text import canonicalize
+from annotator.ui.look import ERROR_COLOUR
 
-ERROR_COLOUR = "#B3261E"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_HINT = "YYYY-MM-DD, or leave empty if unknown"
 

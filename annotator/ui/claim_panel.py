@@ -64,9 +64,8 @@ from annotator.ui.claims_model import (
     QUOTE_COLUMN,
     TYPE_COLUMN,
     ClaimsTableModel,
-    plain_tooltip,
-    swatch_icon,
 )
+from annotator.ui.look import plain_tooltip, swatch_icon
 
 _DEFAULT_LEVELS = tuple(
     ConfidenceLevel(v, label) for v, label in enumerate(DEFAULT_CONFIDENCE_LABELS, start=1)

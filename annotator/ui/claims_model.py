@@ -5,7 +5,6 @@ Sorting and filtering live here, not in a QSortFilterProxyModel: a proxy needs s
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -19,13 +18,12 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QRectF,
     Qt,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from annotator.domain.codebook import Codebook
 from annotator.domain.records import Claim
+from annotator.ui.look import plain_tooltip, swatch_icon
 
 CLAIM_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # str: the claim's id
 CLAIM_ROLE = int(Qt.ItemDataRole.UserRole) + 2  # Claim: the frozen record itself
@@ -64,35 +62,6 @@ def single_line(text: str, limit: int = _DISPLAY_LIMIT) -> str:
     if len(text) > limit:
         text = text[:limit] + "…"
     return _LINE_BREAK.sub(" ⏎ ", text)
-
-
-def plain_tooltip(text: str) -> str:
-    """A tooltip that shows `text` literally: Qt would render a tooltip that merely looks like HTML."""
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
-
-
-_swatches: dict[tuple[str, int], QIcon] = {}
-
-
-def swatch_icon(colour: str, size: int = 16) -> QIcon:
-    """A rounded colour square centred in a `size` px icon (cached); a darker edge keeps yellow visible."""
-    key = (colour, size)
-    icon = _swatches.get(key)
-    if icon is None:
-        ratio = 2.0  # draw at 2x so the swatch stays crisp on high-DPI screens
-        pixmap = QPixmap(int(size * ratio), int(size * ratio))
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        fill = QColor(colour)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(fill.darker(135))
-        painter.setBrush(fill)
-        inset = size * 0.18
-        painter.drawRoundedRect(QRectF(inset, inset, size - 2 * inset, size - 2 * inset), 2.5, 2.5)
-        painter.end()
-        icon = _swatches[key] = QIcon(pixmap)
-    return icon
 
 
 _start_key = attrgetter("start")

@@ -5,12 +5,11 @@ It talks only to `CodebookService`; the main window listens to `sig_codebook_cha
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
 import qtawesome as qta
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QColorDialog,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.codebook import OKABE_ITO, PRESETS, Codebook, Preset, SourceType
 from annotator.services.codebook import CodebookError, CodebookService
+from annotator.ui.look import ERROR_COLOUR, plain_tooltip, swatch_icon
 
 TYPE_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 KEY_COLUMN, NAME_COLUMN, CLAIMS_COLUMN = range(3)
@@ -49,7 +49,6 @@ OKABE_ITO_NAMES = (
     "yellow",
     "grey",
 )
-ERROR_COLOUR = "#B3261E"
 NO_KEY = "\N{EN DASH}"  # shown for an active type past key 9
 
 # (title, plain-text question) -> go ahead? `DialogService.confirm` fits.
@@ -69,25 +68,6 @@ def ask_confirmation(parent: QWidget, title: str, question: str) -> bool:
 def ask_colour(parent: QWidget, initial: QColor, title: str) -> QColor | None:
     colour = QColorDialog.getColor(initial, parent, title)
     return colour if colour.isValid() else None
-
-
-def swatch_icon(colour: str, size: int = 14) -> QIcon:
-    """A small rounded square of `colour` with a thin outline, so pale colours still show."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    fill = QColor(colour)
-    painter.setPen(fill.darker(140))
-    painter.setBrush(fill)
-    painter.drawRoundedRect(0.5, 0.5, size - 1, size - 1, 3, 3)
-    painter.end()
-    return QIcon(pixmap)
-
-
-def plain_tooltip(text: str) -> str:
-    """A tooltip that shows `text` literally: Qt would render a tooltip that looks like HTML."""
-    return f"<p>{html.escape(text)}</p>" if text else ""
 
 
 def _claims(count: int) -> str:

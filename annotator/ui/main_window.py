@@ -27,8 +27,8 @@ from annotator.domain.records import Annotator, Changes
 from annotator.ui.annotation_controller import AnnotationController
 from annotator.ui.article_view import ArticleView
 from annotator.ui.claim_panel import ClaimPanel
-from annotator.ui.claims_model import plain_tooltip
 from annotator.ui.dialogs import ARTICLE_FILTER, CSV_FILTER, PROJECT_FILTER, DialogService
+from annotator.ui.look import plain_tooltip
 
 if TYPE_CHECKING:
     from annotator.services.project import Project

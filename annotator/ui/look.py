@@ -1,0 +1,39 @@
+"""The small shared pieces of the app's look: colour swatches, plain-text tooltips, the error colour."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
+ERROR_COLOUR = "#B3261E"
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows `text` literally: Qt would render a tooltip that merely looks like HTML."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""
+
+
+_swatches: dict[tuple[str, int], QIcon] = {}
+
+
+def swatch_icon(colour: str, size: int = 16) -> QIcon:
+    """A rounded colour square centred in a `size` px icon (cached); a darker edge keeps yellow visible."""
+    key = (colour, size)
+    icon = _swatches.get(key)
+    if icon is None:
+        ratio = 2.0  # draw at 2x so the swatch stays crisp on high-DPI screens
+        pixmap = QPixmap(int(size * ratio), int(size * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        fill = QColor(colour)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(fill.darker(135))
+        painter.setBrush(fill)
+        inset = size * 0.18
+        painter.drawRoundedRect(QRectF(inset, inset, size - 2 * inset, size - 2 * inset), 2.5, 2.5)
+        painter.end()
+        icon = _swatches[key] = QIcon(pixmap)
+    return icon
