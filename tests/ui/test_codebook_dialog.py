@@ -71,7 +71,11 @@ def test_shows_the_types_in_key_order_with_claim_counts(dialog, project):
     dialog.tabs.setCurrentIndex(0)
     dialog._refresh()
     assert rows(dialog) == [("1", "official", "0"), ("2", "unnamed", "1"), ("3", "speculation", "0")]
-    assert dialog.type_list.topLevelItem(0).toolTip(NAME_COLUMN).startswith("<p>A named, on-the-record")
+    assert (
+        dialog.type_list.topLevelItem(0)
+        .toolTip(NAME_COLUMN)
+        .startswith("<p style='white-space:pre-wrap'>A named, on-the-record")
+    )
 
 
 def test_adding_a_type_lists_it_and_saves_it(qtbot, dialog, project):
@@ -310,7 +314,10 @@ def test_user_text_that_looks_like_html_shows_literally(qtbot, dialog, project):
 
     item = dialog.type_list.topLevelItem(3)
     assert item.text(NAME_COLUMN) == "<b>html</b>"
-    assert item.toolTip(NAME_COLUMN) == "<p>Says &lt;i&gt;who&lt;/i&gt; &amp; why</p>"
+    assert (
+        item.toolTip(NAME_COLUMN)
+        == "<p style='white-space:pre-wrap'>Says &lt;i&gt;who&lt;/i&gt; &amp; why</p>"
+    )
     assert dialog.name_edit.text() == "<b>html</b>"
 
     select(dialog, project, "official")
