@@ -67,3 +67,12 @@ class Anchor:
 def anchor_for(text: str, start: int, end: int) -> Anchor:
     prefix, suffix = context_around(text, start, end)
     return Anchor(text[start:end], prefix, suffix)
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the white space at its ends (selecting by word takes the space after it)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoStack
 
 from annotator.domain.codebook import Codebook
 from annotator.domain.records import Annotator, Article, Changes, Claim
+from annotator.domain.text import trim_span
 from annotator.ui.undo import DeleteClaimCommand, EditClaimCommand, TagClaimCommand, short_quote
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ class AnnotationController(QObject):
         source_type = self.codebook.type_by_id(type_id)
         if source_type is None:
             return
-        span = self.view.selected_span()
+        span = self._selected_words()
         selected = self.selected_claim()
         if selected is not None and (span is None or span == (selected.start, selected.end)):
             if selected.source_type_id != type_id:
@@ -125,7 +126,7 @@ class AnnotationController(QObject):
             self.sig_message_requested.emit("Select some text in the article first, then press a type's key.")
             return
         start, end = span
-        if not self.view.text()[start:end].strip():
+        if start == end:
             self.sig_message_requested.emit(
                 "The selection is only white space: select the words of the claim."
             )
@@ -134,6 +135,11 @@ class AnnotationController(QObject):
             lambda: self._do_tag(start, end, type_id, source_type.name),
         )
         self.view.setFocus()
+
+    def _selected_words(self) -> tuple[int, int] | None:
+        """The selection without white space at its ends (word-wise selection takes the space after)."""
+        span = self.view.selected_span()
+        return trim_span(self.view.text(), *span) if span is not None else None
 
     def _do_tag(self, start: int, end: int, type_id: str, type_name: str) -> None:
         assert self.project and self.article and self.annotator
@@ -153,7 +159,7 @@ class AnnotationController(QObject):
         """Set the confidence for new claims; a selected claim takes it too."""
         self.panel.set_current_confidence(value)
         selected = self.selected_claim()
-        span = self.view.selected_span()
+        span = self._selected_words()
         if (
             selected is not None
             and selected.confidence != value
@@ -197,7 +203,7 @@ class AnnotationController(QObject):
 
     def adjust_span(self, claim_id: str | None = None) -> None:
         claim_id = claim_id or self.panel.selected_claim_id()
-        span = self.view.selected_span()
+        span = self._selected_words()
         if claim_id is None:
             return
         if span is None:

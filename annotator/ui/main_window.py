@@ -152,7 +152,14 @@ class MainWindow(QMainWindow):
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence(key.Undo))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(key.Redo)])
+        # The platform's Redo is Ctrl+Shift+Z on Linux desktops and Ctrl+Y elsewhere; the same
+        # sequence twice on one action makes Qt call it ambiguous and do nothing.
+        redo_keys = [
+            QKeySequence("Ctrl+Shift+Z"),
+            QKeySequence("Ctrl+Y"),
+            *QKeySequence.keyBindings(key.Redo),
+        ]
+        self.redo_action.setShortcuts(list({k.toString(): k for k in redo_keys}.values()))
         self.addActions([self.undo_action, self.redo_action])
         self.details_action = self._action("Article &Details…", self.edit_article_details)
         self.codebook_action = self._action("&Codebook…", self.edit_codebook, "Ctrl+K")

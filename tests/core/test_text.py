@@ -19,6 +19,7 @@ from annotator.domain.text import (
     check_span,
     context_around,
     text_sha256,
+    trim_span,
 )
 
 BOM = "\ufeff"
@@ -223,3 +224,19 @@ def test_anchor_is_frozen_and_refuses_an_invalid_span() -> None:
         anchor.quote = "x"  # type: ignore[misc]
     with pytest.raises(ValueError):
         anchor_for("short", 3, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "trimmed"),
+    [
+        ("A suspected rocket ", (0, 19), (0, 18)),
+        ("  word\n", (0, 7), (2, 6)),
+        ("\u00a0x\u2003", (0, 3), (1, 2)),
+        ("   ", (0, 3), (3, 3)),
+        ("exact", (1, 4), (1, 4)),
+    ],
+)
+def test_trim_span_drops_white_space_at_the_ends(
+    text: str, span: tuple[int, int], trimmed: tuple[int, int]
+) -> None:
+    assert trim_span(text, *span) == trimmed

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction
 
 from annotator.app import open_initial_project
 from annotator.paths import seeds_dir
@@ -98,8 +99,10 @@ def test_tag_with_key_undo_redo_and_reopen(qtbot, settings, tmp_path):
     claims = window.claim_panel.model.all_claims()
     assert len(claims) == 1
     claim = claims[0]
-    assert (claim.start, claim.end) == span
-    assert claim.quote == text[claim.start : claim.end] == "A suspected rocket attack "[: claim.end]
+    # Word-wise selection takes the space after the last word; the claim does not.
+    assert span == (0, len("A suspected rocket attack "))
+    assert (claim.start, claim.end) == (0, len("A suspected rocket attack"))
+    assert claim.quote == text[claim.start : claim.end] == "A suspected rocket attack"
     assert window.controller.codebook.type_by_id(claim.source_type_id).name == "official"
     assert claim.confidence == window.claim_panel.current_confidence == 3
     assert claim.annotator_name == "Ana"
@@ -354,3 +357,15 @@ def test_the_encoding_dialog_previews_each_choice(qtbot, tmp_path):
     dialog.combo.setCurrentIndex(2)
     assert "cannot read it as utf_16" in dialog.problem.text()
     assert not dialog.ok_button.isEnabled()
+
+
+def test_no_two_shortcuts_are_the_same_key(qtbot, settings, tmp_path):
+    """Qt does nothing on an ambiguous key: each sequence must belong to one action, once."""
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    seen: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        for sequence in action.shortcuts():
+            key = sequence.toString()
+            assert key not in seen, f"{key} is both {seen[key]!r} and {action.text()!r}"
+            seen[key] = action.text()
+    assert {"Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+Y", "1", "2", "3", "Alt+5"} <= set(seen)
