@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoStack
 from annotator.domain.codebook import Codebook
 from annotator.domain.records import Annotator, Article, Changes, Claim
 from annotator.domain.text import trim_span
+from annotator.ui.positions import code_point_at
 from annotator.ui.undo import DeleteClaimCommand, EditClaimCommand, TagClaimCommand, short_quote
 
 if TYPE_CHECKING:
@@ -136,6 +137,14 @@ class AnnotationController(QObject):
         )
         self.view.setFocus()
 
+    def _claim_at_caret(self) -> str | None:
+        span = self._selected_words()
+        position = (
+            span[0] if span is not None else code_point_at(self.view.textCursor(), self.view.position_map)
+        )
+        under = self.view.claim_ids_at(position)
+        return under[0] if under else None
+
     def _selected_words(self) -> tuple[int, int] | None:
         """The selection without white space at its ends (word-wise selection takes the space after)."""
         span = self.view.selected_span()
@@ -212,7 +221,8 @@ class AnnotationController(QObject):
         self.edit_claim(claim_id, {"start": span[0], "end": span[1]})
 
     def delete_claim(self, claim_id: str | None = None) -> None:
-        claim_id = claim_id or self.panel.selected_claim_id()
+        """Delete the given claim, else the selected one, else the innermost claim at the caret."""
+        claim_id = claim_id or self.panel.selected_claim_id() or self._claim_at_caret()
         if self.project is None or claim_id is None or claim_id not in self._claims:
             return
         self._save(lambda: self._do_delete(claim_id))

@@ -369,3 +369,23 @@ def test_no_two_shortcuts_are_the_same_key(qtbot, settings, tmp_path):
             assert key not in seen, f"{key} is both {seen[key]!r} and {action.text()!r}"
             seen[key] = action.text()
     assert {"Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+Y", "1", "2", "3", "Alt+5"} <= set(seen)
+
+
+def test_delete_with_no_claim_selected_deletes_the_claim_under_the_caret(qtbot, settings, tmp_path):
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    window.import_files([seeds_dir() / "al-asad-rocket-attack.txt"])
+    view = window.article_view
+    view.select_span(0, 25)
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    window.undo_action.trigger()
+    window.redo_action.trigger()  # the claim is back, but nothing is selected in the panel
+    assert window.claim_panel.selected_claim_id() is None
+    cursor = view.textCursor()
+    cursor.setPosition(view.position_map.to_qt(40))  # outside the claim: nothing to delete
+    view.setTextCursor(cursor)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert window.claim_panel.model.rowCount() == 1
+    cursor.setPosition(view.position_map.to_qt(10))  # inside it
+    view.setTextCursor(cursor)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert window.claim_panel.model.rowCount() == 0
