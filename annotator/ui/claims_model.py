@@ -442,14 +442,18 @@ class ClaimsTableModel(QAbstractTableModel):
         if key is _quote_key:
             # Casefolding 100,000 quotes costs more than the sort itself: do it once per claim. The keys
             # are kept UTF-8 encoded: bytes sort in the same (code point) order, and compare faster.
-            if len(self._quote_keys) != len(self._all):
-                everything = self._all.values()
-                self._quote_keys = dict(zip(map(_id_of, everything), _quote_keys_of(everything), strict=True))
+            self.prepare_quote_keys()
             quote_keys = self._quote_keys
             key = lambda claim: quote_keys[claim.id]  # noqa: E731
         if key is not None:
             rows.sort(key=key, reverse=self._descending)  # stable, also when reversed
         return rows
+
+    def prepare_quote_keys(self) -> None:
+        """Compute the quote sort keys now (the panel does it while the user reads, not on the click)."""
+        if len(self._quote_keys) != len(self._all):
+            everything = self._all.values()
+            self._quote_keys = dict(zip(map(_id_of, everything), _quote_keys_of(everything), strict=True))
 
     def _bisect(self, rows: list[Claim], claim: Claim, column: int, descending: bool) -> int:
         """The first row of `rows` (sorted by `column`, then start) that does not sort before `claim`."""

@@ -631,3 +631,16 @@ def test_screenshot(qtbot, panel):
     panel.resize(400, 800)
     QApplication.processEvents()
     assert panel.grab().save(str(SCREENSHOT))
+
+
+def test_a_long_list_prepares_its_quote_sort_keys_while_idle(qtbot, panel, claims):
+    from annotator.ui import claim_panel as module
+
+    many = [
+        c._replace(id=f"{c.id}-{i}", start=c.start + i)
+        for i in range(module._SORT_KEYS_AHEAD_FROM)
+        for c in claims[:1]
+    ]
+    panel.set_claims(many)
+    assert panel.model._quote_keys == {}  # not on the way to showing the article
+    qtbot.waitUntil(lambda: len(panel.model._quote_keys) == len(many), timeout=5000)
