@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -91,8 +91,21 @@ def neutralise_cell(value: str) -> str:
     return "'" + value if value.lstrip(_LEADING_SPACE).startswith(_FORMULA_TRIGGERS) else value
 
 
+class ExportCancelled(Exception):  # noqa: N818 - the user's choice, not an error
+    """The user stopped an export; no file was written or replaced."""
+
+
+# Called every PROGRESS_EVERY rows with the rows written so far; returning False cancels.
+Progress = Callable[[int], bool]
+PROGRESS_EVERY = 2_000
+
+
 def write_dataset(
-    rows: Iterable[DatasetRow | tuple[Any, ...]], destination: Path, *, exact: bool = False
+    rows: Iterable[DatasetRow | tuple[Any, ...]],
+    destination: Path,
+    *,
+    exact: bool = False,
+    progress: Progress | None = None,
 ) -> int:
     """Write `rows` (DatasetRows, or plain tuples in COLUMNS order) as CSV; returns how many.
 
@@ -102,8 +115,8 @@ def write_dataset(
     `neutralise_cell`.
 
     The file is written beside the destination and moved over it only when complete, so a failed
-    export leaves any earlier export untouched. OSError (a full disk; on Windows, a destination
-    that is open in Excel) propagates.
+    or cancelled export (`progress` returned False: ExportCancelled) leaves any earlier export
+    untouched. OSError (a full disk; on Windows, a destination that is open in Excel) propagates.
     """
     # A name of our own rather than tempfile's: mkstemp creates files readable by the owner only,
     # and the export should get the same permissions as any other file the user saves.
@@ -117,6 +130,8 @@ def write_dataset(
             for row in rows:
                 writer.writerow(_cells(row, exact))
                 count += 1
+                if progress is not None and count % PROGRESS_EVERY == 0 and not progress(count):
+                    raise ExportCancelled(destination.name)
             file.flush()
             # On disk before the rename, or a crash could leave an empty file in place of the old one.
             os.fsync(file.fileno())

@@ -532,13 +532,27 @@ class MainWindow(QMainWindow):
                 "Export dataset", f"“{path.name}” already exists. Replace it?", yes="Replace"
             ):
                 return
+        from annotator.services.exchange import ExportCancelled
+        from annotator.ui.background import run_with_progress
+
+        exchange = self.project.exchange
+        annotators = None if options.all_annotators() else options.annotator_names()
         try:
-            count = self.project.exchange.export_csv(
-                path,
-                article_ids=options.article_ids(),
-                annotator_names=None if options.all_annotators() else options.annotator_names(),
-                exact=options.exact(),
+            count = run_with_progress(
+                self,
+                "Export dataset",
+                f"Writing {path.name}…",
+                lambda progress: exchange.export_csv(
+                    path,
+                    article_ids=options.article_ids(),
+                    annotator_names=annotators,
+                    exact=options.exact(),
+                    progress=progress,
+                ),
             )
+        except ExportCancelled:
+            self.statusBar().showMessage("Export cancelled: no file was written", 8000)
+            return
         except OSError as error:
             self.dialogs.error("Export failed", f"Cannot write “{path}”: {error.strerror or error}")
             return

@@ -317,3 +317,20 @@ def test_pandas_reads_every_cell_back_exactly(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", [' =HYPERLINK("http://x")', "\n+1", "\u00a0@SUM(A1)", "  -2+3"])
 def test_a_formula_behind_leading_white_space_is_neutralised_too(value: str) -> None:
     assert neutralise_cell(value) == "'" + value
+
+
+def test_progress_is_reported_and_cancelling_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.formats import csv_dataset
+
+    monkeypatch.setattr(csv_dataset, "PROGRESS_EVERY", 3)
+    out = tmp_path / "claims.csv"
+    out.write_text("an earlier export", encoding="utf-8")
+    seen: list[int] = []
+    assert write_dataset([_row()] * 7, tmp_path / "new.csv", progress=lambda n: seen.append(n) or True) == 7
+    assert seen == [3, 6]
+    with pytest.raises(csv_dataset.ExportCancelled):
+        write_dataset([_row()] * 7, out, progress=lambda n: False)
+    assert out.read_text(encoding="utf-8") == "an earlier export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "new.csv"]

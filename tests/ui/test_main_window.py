@@ -389,3 +389,50 @@ def test_delete_with_no_claim_selected_deletes_the_claim_under_the_caret(qtbot, 
     view.setTextCursor(cursor)
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert window.claim_panel.model.rowCount() == 0
+
+
+def test_export_runs_off_the_gui_thread_and_can_be_cancelled(qtbot, settings, tmp_path, monkeypatch):
+    import threading
+
+    from annotator.formats import csv_dataset
+
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    window.import_files([seeds_dir() / "al-asad-rocket-attack.txt"])
+    for start in range(0, 600, 20):
+        window.article_view.select_span(start, start + 10)
+        window.claim_panel.select_claim(None)
+        window.article_view.mark_claim(None)
+        window.article_view.select_span(start, start + 10)
+        qtbot.keyClick(window.article_view, Qt.Key.Key_1)
+    monkeypatch.setattr(csv_dataset, "PROGRESS_EVERY", 5)
+    threads: list[str] = []
+    real_cells = csv_dataset._cells
+
+    def spy(row, exact):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return real_cells(row, exact)
+
+    monkeypatch.setattr(csv_dataset, "_cells", spy)
+    out = tmp_path / "claims.csv"
+    window.dialogs.save_answers.append(out)
+    window.export_dataset()
+    assert out.exists()
+    assert threads and threading.main_thread().name not in threads  # written by the worker
+    old = out.read_bytes()
+
+    # Cancel: the worker is told at its next progress report; the earlier export stays as it was.
+    from annotator.ui import background
+
+    real_worker = background._Worker
+
+    class CancelledAtOnce(real_worker):  # type: ignore[misc, valid-type]
+        def report(self, count: int) -> bool:
+            self.cancelled = True
+            return super().report(count)
+
+    monkeypatch.setattr(background, "_Worker", CancelledAtOnce)
+    window.dialogs.save_answers.append(out)
+    window.export_dataset()
+    assert out.read_bytes() == old
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert not list(tmp_path.glob(".claims.csv.*.tmp"))
