@@ -96,7 +96,7 @@ STARTUP_PROBE = r"""
 import sys, time
 t0 = float(sys.argv[1])
 from PySide6.QtCore import QEvent, QObject, QTimer
-from annotator.app import AfterFirstPaint, make_application, open_initial_project
+from annotator.app import AfterFirstPaint, make_application, start_window
 from annotator.ui.main_window import MainWindow
 from pathlib import Path
 marks = {}
@@ -107,19 +107,18 @@ class Painted(QObject):
         return False
 app = make_application()
 from PySide6.QtCore import QSettings
-window = MainWindow(QSettings(sys.argv[3], QSettings.Format.IniFormat))
+window = MainWindow(QSettings(sys.argv[3], QSettings.Format.IniFormat), build=False)  # as run_app does
 watcher = Painted()
-window.article_view.viewport().installEventFilter(watcher)
 window.installEventFilter(watcher)
 def open_project():
     try:
-        open_initial_project(window, Path(sys.argv[2]), "Bench")
+        start_window(window, Path(sys.argv[2]), "Bench")
         window.article_view.viewport().repaint()
         marks["usable"] = time.time() - t0
         print(marks.get("first_paint", -1), marks["usable"], flush=True)
     finally:
         app.quit()
-AfterFirstPaint(window.article_view.viewport(), open_project)  # as run_app does
+AfterFirstPaint(window, open_project)
 window.show()
 app.exec()
 """

@@ -24,9 +24,6 @@ from PySide6.QtWidgets import (
 
 from annotator import APP_NAME
 from annotator.domain.records import Annotator, Changes
-from annotator.ui.annotation_controller import AnnotationController
-from annotator.ui.article_view import ArticleView
-from annotator.ui.claim_panel import ClaimPanel
 from annotator.ui.dialogs import ARTICLE_FILTER, CSV_FILTER, PROJECT_FILTER, DialogService
 from annotator.ui.look import plain_tooltip
 
@@ -53,15 +50,34 @@ def article_tooltip(title: str, outlet: str, published: str, claim_count: int) -
 class MainWindow(QMainWindow):
     sig_project_opened = Signal(str)  # the project file's path
 
-    def __init__(self, settings: QSettings, dialogs: DialogService | None = None) -> None:
+    def __init__(
+        self, settings: QSettings, dialogs: DialogService | None = None, *, build: bool = True
+    ) -> None:
+        """`build=False` makes only the frame, which paints at once; `build()` adds the rest.
+
+        The app shows the frame first: importing and building the panes takes longer than Qt
+        takes to paint a window.
+        """
         super().__init__()
         self.settings = settings
         self.dialogs = dialogs or DialogService(self)
         self.project: Project | None = None
         self.annotator: Annotator | None = None
         self.undo_stack = QUndoStack(self)
+        self.built = False
         self.setAcceptDrops(True)
         self.setWindowTitle(APP_NAME)
+        self.resize(1360, 860)
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if build:
+            self.build()
+
+    def build(self) -> None:
+        """The panes, the menus and the tagging controller."""
+        from annotator.ui.annotation_controller import AnnotationController
+
         self._build_panes()
         self.controller = AnnotationController(self.article_view, self.claim_panel, self.undo_stack)
         self.controller.sig_changes_saved.connect(self._on_changes_saved)
@@ -71,12 +87,17 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.saved_label = QLabel("No project open")
         self.statusBar().addPermanentWidget(self.saved_label)
-        self.resize(1360, 860)
-        self._restore_layout()
+        state = self.settings.value("window/splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+        self.built = True
 
     # --- layout -----------------------------------------------------------------------------
 
     def _build_panes(self) -> None:
+        from annotator.ui.article_view import ArticleView
+        from annotator.ui.claim_panel import ClaimPanel
+
         self.article_list = QListWidget()
         self.article_list.setAccessibleName("Articles")
         self.article_list.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -610,22 +631,16 @@ class MainWindow(QMainWindow):
 
     # --- window state ---------------------------------------------------------------------------
 
-    def _restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        state = self.settings.value("window/splitter")
-        if state is not None:
-            self.splitter.restoreState(state)
-
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
+        if self.built:
+            self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
-        self.claim_panel.commit_pending()  # a comment still being typed is saved before closing
+        if self.built:
+            self.claim_panel.commit_pending()  # a comment still being typed is saved before closing
         if self.project is not None:
             self.project.close()
             self.project = None

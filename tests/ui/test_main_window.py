@@ -339,7 +339,7 @@ def test_a_legacy_encoding_is_confirmed_or_corrected_before_import(qtbot, settin
 
 
 def test_the_encoding_dialog_previews_each_choice(qtbot, tmp_path):
-    from annotator.ui.dialogs import EncodingDialog
+    from annotator.ui.encoding_dialog import EncodingDialog
 
     readings = {"cp1252": "Rzecznik ¿o³nierze", "cp1250": "Rzecznik żołnierze"}
 
@@ -436,3 +436,26 @@ def test_export_runs_off_the_gui_thread_and_can_be_cancelled(qtbot, settings, tm
     assert out.read_bytes() == old
     assert "cancelled" in window.statusBar().currentMessage()
     assert not list(tmp_path.glob(".claims.csv.*.tmp"))
+
+
+def test_the_frame_paints_before_the_panes_are_built(qtbot, settings, tmp_path):
+    """run_app's order: an empty frame (cheap to paint), then the panes, then the project."""
+    from annotator.app import AfterFirstPaint, start_window
+
+    window = MainWindow(settings, FakeDialogs(), build=False)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    assert not window.built and not hasattr(window, "article_view")
+    started: list[bool] = []
+    AfterFirstPaint(window, lambda: started.append(start_window(window, tmp_path / "p.sqlite", "Ana")))
+    window.show()
+    qtbot.waitUntil(lambda: started == [True])
+    assert window.built and window.project is not None
+    assert "Ana" in window.windowTitle()
+
+
+def test_an_unbuilt_frame_closes_cleanly(qtbot, settings):
+    window = MainWindow(settings, FakeDialogs(), build=False)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    assert window.close()
+    assert settings.value("window/geometry") is not None
