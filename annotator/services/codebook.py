@@ -10,6 +10,7 @@ from annotator.db import queries
 from annotator.domain.codebook import (
     DEFAULT_CONFIDENCE_LABELS,
     DEFAULT_PRESET,
+    OKABE_ITO,
     Codebook,
     ConfidenceLevel,
     Preset,
@@ -60,7 +61,7 @@ class CodebookService:
                 id=str(uuid.uuid4()),
                 name=name,
                 definition=definition.strip(),
-                colour=colour or DEFAULT_PRESET.colour(len(book.source_types)),
+                colour=colour or _free_colour(book),
                 position=position,
             )
             queries.insert_source_types([new], session=session)
@@ -110,6 +111,9 @@ class CodebookService:
         if not label:
             raise CodebookError("A confidence level needs a label.")
         with self._tx.begin() as session:
+            book = queries.load_codebook(session=session)
+            if value not in {level.value for level in book.confidence_levels}:
+                raise CodebookError(f"There is no confidence level {value} to relabel.")
             queries.set_confidence_levels([ConfidenceLevel(value, label)], session=session)
         return CODEBOOK_CHANGED
 
@@ -151,6 +155,13 @@ def _new_type(preset: Preset, index: int, *, position: int) -> SourceType:
         colour=preset.colour(index),
         position=position,
     )
+
+
+def _free_colour(book: Codebook) -> str:
+    """The first palette colour no active type uses (the palette's next one when all are taken)."""
+    used = {t.colour.upper() for t in book.active_types}
+    free = [c for c in OKABE_ITO if c.upper() not in used]
+    return free[0] if free else OKABE_ITO[len(book.source_types) % len(OKABE_ITO)]
 
 
 def _clean_name(name: str) -> str:

@@ -241,3 +241,23 @@ def test_an_annotator_needs_a_name(project: Project) -> None:
     with pytest.raises(ValueError):
         project.annotator("   ")
     assert project.annotators() == []
+
+
+def test_a_new_type_gets_a_colour_no_active_type_has(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from annotator.services.codebook import CodebookError
+    from annotator.services.project import Project
+
+    project = Project.open(tmp_path / "p.sqlite")
+    try:
+        unnamed = next(t for t in project.codebook.get().active_types if t.name == "unnamed")
+        project.codebook.update_type(unnamed.id, retired=True)  # its orange is free again
+        for name in ("wire service", "document", "other media"):
+            project.codebook.add_type(name)
+        colours = [t.colour for t in project.codebook.get().active_types]
+        assert len(set(colours)) == len(colours) == 5
+        assert unnamed.colour in colours  # reused, as no active type has it
+        with pytest.raises(CodebookError, match="no confidence level 9"):
+            project.codebook.relabel_level(9, "certain")
+        assert [level.value for level in project.codebook.get().confidence_levels] == [1, 2, 3, 4, 5]
+    finally:
+        project.close()
