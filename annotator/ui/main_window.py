@@ -504,13 +504,40 @@ class MainWindow(QMainWindow):
         dialog = ArticleMetadataDialog(summary, self)
         if not self.dialogs.run_dialog(dialog):
             return
+        from annotator.ui.undo import ArticleDetailsCommand
+
+        before = {
+            "title": summary.title,
+            "outlet": summary.outlet,
+            "url": summary.url,
+            "published": summary.published,
+        }
+        after = dialog.values()
         try:
-            self.project.articles.update_metadata(summary.id, **dialog.values())
+            self.project.articles.update_metadata(summary.id, **after)
         except ValueError as error:
             self.dialogs.error("Details not saved", str(error))
             return
-        self.controller.article = self.project.articles.get(summary.id)
-        self.reload_articles(select=summary.id)
+        self.undo_stack.push(
+            ArticleDetailsCommand(
+                summary.id,
+                before,
+                after,
+                self.project.articles,
+                self._show_article_details,
+                self.controller.report,
+            )
+        )
+        self._show_article_details(summary.id)
+
+    def _show_article_details(self, article_id: str) -> None:
+        """After the details of an article changed (an edit, its undo or redo)."""
+        if self.project is None:
+            return
+        if self.controller.article is not None and self.controller.article.id == article_id:
+            self.controller.article = self.project.articles.get(article_id)
+            self._show_header()
+        self.reload_articles(select=self._current_article_id())
         self._saved_now("Article details saved")
 
     def edit_codebook(self) -> None:

@@ -1,5 +1,5 @@
-"""Undoable claim edits. Each command's first redo is the edit already made ("do, then push");
-later redos and undos call the claim service and hand the result to one refresh hook."""
+"""Undoable edits of claims and article details. Each command's first redo is the edit already made
+("do, then push"); later redos and undos call the service and hand the result to a refresh hook."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from PySide6.QtGui import QUndoCommand
 
 from annotator.domain.records import Changes, Claim
 
-if TYPE_CHECKING:  # the service module pulls in SQLAlchemy, which the first paint must not wait for
+if TYPE_CHECKING:  # the service modules pull in SQLAlchemy, which the first paint must not wait for
+    from annotator.services.articles import ArticleService
     from annotator.services.claims import ClaimService
 
 
@@ -27,11 +28,12 @@ def short_quote(quote: str, limit: int = 32) -> str:
     return one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
 
 
-class _ClaimCommand(QUndoCommand):
-    def __init__(self, text: str, service: ClaimService, sink: CommandSink) -> None:
+class _SavedCommand(QUndoCommand):
+    """An edit already saved when pushed; undo and redo save again, and report what fails."""
+
+    def __init__(self, text: str, report: Callable[[Exception], None]) -> None:
         super().__init__(text)
-        self._service = service
-        self._sink = sink
+        self._report = report
         self._already_done = True
 
     def redo(self) -> None:
@@ -50,13 +52,45 @@ class _ClaimCommand(QUndoCommand):
             step()
         except Exception as error:
             self.setObsolete(True)
-            self._sink.report(error)
+            self._report(error)
 
     def _redo(self) -> None:
         raise NotImplementedError
 
     def _undo(self) -> None:
         raise NotImplementedError
+
+
+class _ClaimCommand(_SavedCommand):
+    def __init__(self, text: str, service: ClaimService, sink: CommandSink) -> None:
+        super().__init__(text, sink.report)
+        self._service = service
+        self._sink = sink
+
+
+class ArticleDetailsCommand(_SavedCommand):
+    """New title, outlet, URL or date; `shown` refreshes the window after undo and redo."""
+
+    def __init__(
+        self,
+        article_id: str,
+        before: dict[str, str],
+        after: dict[str, str],
+        service: ArticleService,
+        shown: Callable[[str], None],
+        report: Callable[[Exception], None],
+    ) -> None:
+        super().__init__(f"Edit details of “{short_quote(after.get('title', ''))}”", report)
+        self._article_id, self._before, self._after = article_id, before, after
+        self._service, self._shown = service, shown
+
+    def _undo(self) -> None:
+        self._service.update_metadata(self._article_id, **self._before)
+        self._shown(self._article_id)
+
+    def _redo(self) -> None:
+        self._service.update_metadata(self._article_id, **self._after)
+        self._shown(self._article_id)
 
 
 class TagClaimCommand(_ClaimCommand):

@@ -459,3 +459,26 @@ def test_an_unbuilt_frame_closes_cleanly(qtbot, settings):
     window.show()
     assert window.close()
     assert settings.value("window/geometry") is not None
+
+
+def test_article_details_edits_are_undoable(qtbot, settings, tmp_path):
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    window.import_files([seeds_dir() / "al-asad-rocket-attack.txt"])
+    article_id = window.controller.article.id
+
+    def fill(dialog):  # type: ignore[no-untyped-def]
+        dialog.title_edit.setText("Rocket attack injures U.S. personnel")
+        dialog.outlet_edit.setText("Military Times")
+
+    window.dialogs.dialog_scripts.append(fill)
+    window.edit_article_details()
+    assert window.article_title.text() == "Rocket attack injures U.S. personnel"
+    assert window.undo_action.text().replace("&", "").startswith("Undo Edit details of “Rocket attack")
+    window.undo_action.trigger()
+    assert window.project.articles.get(article_id).title == "al-asad-rocket-attack"
+    assert window.article_title.text() == "al-asad-rocket-attack"
+    assert window.article_list.item(0).text() == "al-asad-rocket-attack"
+    window.redo_action.trigger()
+    saved = window.project.articles.get(article_id)
+    assert (saved.title, saved.outlet) == ("Rocket attack injures U.S. personnel", "Military Times")
+    assert "Military Times" in window.article_meta.text()
