@@ -11,6 +11,8 @@ echo "== Architecture contracts (import-linter) and lint (ruff)"
 .venv/bin/lint-imports
 .venv/bin/ruff check annotator
 .venv/bin/ruff format --check annotator
+echo "== Types of the layers below the UI (mypy)"
+.venv/bin/mypy annotator/domain annotator/db annotator/services annotator/formats
 
 echo "== Core tests, with Qt made unimportable"
 ANNOTATOR_HIDE_QT=1 .venv/bin/python -m pytest -q -p no:pytest-qt tests/core "$@"

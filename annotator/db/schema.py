@@ -81,6 +81,7 @@ def upgrade_to_head(engine: Engine, path: Path | None) -> bool:
         # foreign keys on fails on every file that has claims. Off outside the transaction,
         # checked before the commit, and on again for the connection's next user.
         raw = connection.connection.driver_connection
+        assert raw is not None  # a live connection has its driver's
         if sqlite:
             raw.execute("PRAGMA foreign_keys = OFF")
         try:

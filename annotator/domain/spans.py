@@ -179,9 +179,9 @@ class SpanIndex:
                     found.update(bucket)
         else:
             for key in range(first, last + 1):
-                bucket = buckets.get(key)
-                if bucket:
-                    found.update(bucket)
+                cell = buckets.get(key)
+                if cell:
+                    found.update(cell)
         return found
 
     def _bucket_range(self, start: int, end: int) -> range | None:
