@@ -51,6 +51,11 @@ _CLAIM_COLUMNS = (
 )
 
 
+# created_at and updated_at as stored (ISO 8601 text): the hot paths parse them themselves, or
+# not at all, instead of through the column type.
+_STORED_TIMES = (type_coerce(CLAIM.c.created_at, String), type_coerce(CLAIM.c.updated_at, String))
+
+
 def _changed(result: Result[Any]) -> int:
     """How many rows an UPDATE or DELETE touched."""
     return int(cast("CursorResult[Any]", result).rowcount)
@@ -234,8 +239,7 @@ def claims_for_article(article_id: str, text: str, *, session: Session) -> list[
             CLAIM.c.source,
             CLAIM.c.cue,
             CLAIM.c.comment,
-            type_coerce(CLAIM.c.created_at, String),
-            type_coerce(CLAIM.c.updated_at, String),
+            *_STORED_TIMES,
         )
         .where(CLAIM.c.article_id == article_id)
         .order_by(CLAIM.c.start, CLAIM.c.end)
@@ -335,8 +339,7 @@ def dataset_rows(
                 CLAIM.c.source,
                 CLAIM.c.cue,
                 CLAIM.c.comment,
-                type_coerce(CLAIM.c.created_at, String),
-                type_coerce(CLAIM.c.updated_at, String),
+                *_STORED_TIMES,
             )
             .where(CLAIM.c.article_id == article.id)
             .order_by(CLAIM.c.start, CLAIM.c.end, CLAIM.c.id)
