@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QThread, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -153,7 +153,51 @@ def run_app(project_path: Path | None = None, annotator_name: str | None = None)
 
 
 def start_window(window: MainWindow, project_path: Path | None, annotator_name: str | None) -> bool:
-    """Fill the painted frame, then open the project."""
+    """Fill the painted frame, then show the project: at once from a first look when it has one."""
+    from annotator.services.first_look import first_look
+
     if not window.built:
         window.build()
-    return open_initial_project(window, project_path, annotator_name)
+    path = choose_project_path(project_path, window.settings)
+    look = first_look(path) if path.exists() else None
+    if look is None:  # a new, old, foreign or damaged file: the full open deals with it
+        return open_initial_project(window, project_path, annotator_name)
+    name = choose_annotator_name(annotator_name, window.settings, window.dialogs)
+    loader = ProjectLoader(window, lambda: open_initial_project(window, path, name))
+    window.show_first_look(look, path, name, loader.finish)
+    loader.start()
+    return True
+
+
+class _DatabaseLayerImport(QThread):
+    def run(self) -> None:
+        try:
+            import annotator.services.project  # noqa: F401 - loaded for the GUI thread
+        except Exception:  # the open on the GUI thread meets it again and reports it
+            log.exception("Could not load the database layer")
+
+
+class ProjectLoader(QObject):
+    """Opens the project for edits after its first look is on screen, without freezing the window.
+
+    Importing the database layer (~0.7 s) runs on a worker thread while the user reads; opening
+    the file then takes a few milliseconds on the GUI thread. `finish` does it at once (waiting
+    for the import) when an edit cannot wait.
+    """
+
+    def __init__(self, window: MainWindow, open_project: Callable[[], object]) -> None:
+        super().__init__(window)
+        self._open: Callable[[], object] | None = open_project
+        self._import = _DatabaseLayerImport(self)
+        self._import.finished.connect(self.finish)  # queued to the GUI thread
+
+    def start(self) -> None:
+        self._import.start()
+
+    def finish(self) -> None:
+        """Open the project now, once."""
+        open_project, self._open = self._open, None
+        if open_project is None:
+            return
+        self._import.wait()
+        open_project()

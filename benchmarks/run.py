@@ -110,14 +110,16 @@ from PySide6.QtCore import QSettings
 window = MainWindow(QSettings(sys.argv[3], QSettings.Format.IniFormat), build=False)  # as run_app does
 watcher = Painted()
 window.installEventFilter(watcher)
+def opened(_path):
+    marks["editable"] = time.time() - t0
+    print(marks.get("first_paint", -1), marks["usable"], marks["editable"], flush=True)
+    app.quit()
+window.sig_project_opened.connect(opened)
 def open_project():
-    try:
-        start_window(window, Path(sys.argv[2]), "Bench")
-        window.article_view.viewport().repaint()
-        marks["usable"] = time.time() - t0
-        print(marks.get("first_paint", -1), marks["usable"], flush=True)
-    finally:
-        app.quit()
+    start_window(window, Path(sys.argv[2]), "Bench")  # shows the project's first look
+    window.article_view.viewport().repaint()
+    marks["usable"] = time.time() - t0
+QTimer.singleShot(20_000, app.quit)
 AfterFirstPaint(window, open_project)
 window.show()
 app.exec()
@@ -127,7 +129,7 @@ app.exec()
 def bench_startup(folder: Path) -> None:
     project = folder / "startup.sqlite"
     build_project(project, 3000, 12)
-    firsts, usables = [], []
+    firsts, usables, editables = [], [], []
     for _ in range(5):
         out = subprocess.run(
             [sys.executable, "-c", STARTUP_PROBE, repr(time.time()), str(project), str(folder / "s.ini")],
@@ -138,9 +140,13 @@ def bench_startup(folder: Path) -> None:
         ).stdout.split()
         firsts.append(float(out[0]))
         usables.append(float(out[1]))
+        editables.append(float(out[2]))
     print("Start-up (median of 5, from process start)")
     report("first painted window", statistics.median(firsts), 0.2)
     report("usable: article shown, highlights painted", statistics.median(usables), 0.6)
+    print(
+        f"  {'(project open for edits, in the background)':<58} {statistics.median(editables) * 1000:>9.1f} ms"
+    )
 
 
 def open_window(path: Path):  # type: ignore[no-untyped-def]

@@ -1,27 +1,21 @@
-"""One engine per project file: SQLite pragmas that keep committed work safe, and the open checks.
+"""One engine per project file: the SQLite pragmas and transaction modes that keep committed work safe.
 
-Everything SQLite-specific lives here, so the rest of the code runs on PostgreSQL unchanged.
+Everything SQLite-specific lives here and in `project_file` (the checks on a file before it is
+opened), so the rest of the code runs on PostgreSQL unchanged.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine
 
-from annotator.db.errors import NotAProjectError, ProjectFileError
-
 log = logging.getLogger(__name__)
 
-# "SANN" as a big-endian 32-bit integer: `PRAGMA application_id` marks our files
-# (the `file` command and the app both recognise them).
-APPLICATION_ID = 0x53414E4E
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -56,87 +50,3 @@ def sqlite_engine(path: Path) -> Engine:
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
-
-
-def check_sqlite_file(path: Path) -> None:
-    """Refuse, without touching it, a file that is not an SQLite database of ours."""
-    if path.is_dir():
-        raise NotAProjectError(f"“{path}” is a folder, not a project file.")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except OSError as error:
-        raise ProjectFileError(f"“{path}” cannot be read: {error.strerror or error}.") from error
-    if len(header) == 0:
-        return  # an empty file becomes a new project
-    if not header.startswith(SQLITE_HEADER) or len(header) < 100:
-        raise NotAProjectError(f"“{path.name}” is not a Source Annotator project (it is not a database).")
-    application_id = int.from_bytes(header[68:72], "big")
-    if application_id not in (0, APPLICATION_ID):
-        raise NotAProjectError(
-            f"“{path.name}” is a database of another program, not a Source Annotator project."
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class FileState:
-    """What a database file holds, as far as deciding whether it is one of our projects."""
-
-    revision: str | None  # alembic_version, None when the file has none
-    tables: frozenset[str]
-    application_id: int
-
-
-def read_file_state(path: Path) -> FileState | None:
-    """Read a file's revision, tables and application id without writing to it; None when it is empty.
-
-    The engine's connect hook switches a database to WAL, which rewrites its header, so a file that is
-    going to be refused must be judged through a read-only connection first.
-    """
-    if not path.exists() or path.stat().st_size == 0:
-        return None
-    uri = f"{path.absolute().as_uri()}?mode=ro"
-    with path.open("rb") as handle:
-        in_wal_mode = handle.read(20)[18:19] == b"\x02"
-    if in_wal_mode and not path.with_name(path.name + "-wal").exists():
-        # No WAL beside it: the file is complete, and `immutable` keeps a read-only open of a WAL
-        # database from leaving empty -wal and -shm files behind.
-        uri += "&immutable=1"
-    connection = sqlite3.connect(uri, uri=True)
-    try:
-        names = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-        tables = frozenset(name for (name,) in names if not name.startswith("sqlite_"))
-        revision = None
-        if "alembic_version" in tables:
-            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-            revision = row[0] if row else None
-        application_id = int(connection.execute("PRAGMA application_id").fetchone()[0])
-    except sqlite3.OperationalError as error:  # locked, unreadable, a hot journal we may not replay
-        raise ProjectFileError(f"“{path.name}” cannot be read: {error}.") from error
-    except sqlite3.DatabaseError as error:  # "file is not a database": damaged or not SQLite
-        raise NotAProjectError(f"“{path.name}” is not a Source Annotator project ({error}).") from error
-    finally:
-        connection.close()
-    return FileState(revision, tables, application_id)
-
-
-def read_application_id(path: Path) -> int:
-    with path.open("rb") as handle:
-        header = handle.read(100)
-    return int.from_bytes(header[68:72], "big") if len(header) >= 72 else 0
-
-
-def backup_to(source: Path, destination: Path) -> None:
-    """Copy a live database with SQLite's backup API (a file copy would miss the WAL)."""
-    # as_uri() percent-encodes the path: a raw "#" or "?" in a file name would cut the URI short.
-    src = sqlite3.connect(f"{source.absolute().as_uri()}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(destination)
-        try:
-            src.backup(dst)
-            if dst.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise ProjectFileError(f"The backup “{destination.name}” failed its integrity check.")
-        finally:
-            dst.close()
-    finally:
-        src.close()

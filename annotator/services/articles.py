@@ -13,9 +13,9 @@ from annotator.domain.records import Article, ArticleSummary, Changes
 from annotator.domain.text import canonicalize, text_sha256
 from annotator.formats.errors import ImportRejected
 from annotator.formats.text_files import COMMON_ENCODINGS, DecodedText, read_article_file, title_from_path
+from annotator.services.first_look import LAST_ARTICLE_KEY
 from annotator.services.transactions import Transactions
 
-LAST_ARTICLE_KEY = "last_article_id"
 __all__ = ["COMMON_ENCODINGS", "ArticleService", "EncodingUnsure", "ImportResult"]
 
 

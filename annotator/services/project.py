@@ -7,8 +7,9 @@ import uuid
 from pathlib import Path
 
 from annotator.db import queries
-from annotator.db.engine import check_sqlite_file, sqlite_engine
+from annotator.db.engine import sqlite_engine
 from annotator.db.errors import NewerProjectError, NotAProjectError, ProjectFileError
+from annotator.db.project_file import check_sqlite_file
 from annotator.db.schema import upgrade_to_head
 from annotator.db.tables import utc_now
 from annotator.domain.records import Annotator

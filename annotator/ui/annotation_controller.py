@@ -20,6 +20,7 @@ from annotator.ui.positions import code_point_at
 from annotator.ui.undo import DeleteClaimCommand, EditClaimCommand, TagClaimCommand, short_quote
 
 if TYPE_CHECKING:
+    from annotator.services.first_look import FirstLook
     from annotator.services.project import Project
     from annotator.ui.article_view import ArticleView
     from annotator.ui.claim_panel import ClaimPanel
@@ -60,6 +61,10 @@ class AnnotationController(QObject):
         self.article: Article | None = None
         self.codebook: Codebook | None = None
         self._claims: dict[str, Claim] = {}
+        # While a first look is on screen the project is still opening; an edit calls this to
+        # finish opening it (waiting for the database layer), then goes ahead.
+        self.project_pending: Callable[[], object] | None = None
+        self._first_look_article: str | None = None  # the article a first look put on screen
         panel.sig_tag_requested.connect(self.tag_selection)
         panel.sig_claim_selected.connect(self._on_row_selected)
         panel.sig_claim_edit_requested.connect(self.edit_claim)
@@ -70,13 +75,33 @@ class AnnotationController(QObject):
 
     # --- what is shown ------------------------------------------------------------------
 
+    def show_first_look(self, look: FirstLook) -> None:
+        """Show what a project's first look read; edits wait for `set_project` (see project_pending)."""
+        self.codebook = look.codebook
+        self.panel.set_codebook(look.codebook)
+        self.view.set_type_colours({t.id: t.colour for t in look.codebook.source_types})
+        if look.article is not None:
+            self._show(look.article, look.claims)
+            self._first_look_article = look.article.id
+
     def set_project(self, project: Project | None, annotator: Annotator | None) -> None:
+        """Work on `project` from now on; an article its first look showed stays on screen as it is."""
         self.panel.commit_pending()
         self.project, self.annotator = project, annotator
-        self.article = None
-        self._claims = {}
+        self.project_pending = None
+        if self._first_look_article is None or project is None:
+            self.article = None
+            self._claims = {}
+        self._first_look_article = None
         self.undo_stack.clear()
         self.reload_codebook()
+
+    def _ready(self) -> bool:
+        """Whether edits can be saved, after finishing a project that is still opening."""
+        if self.project is None and self.project_pending is not None:
+            finish, self.project_pending = self.project_pending, None
+            finish()
+        return self.project is not None
 
     def reload_codebook(self) -> None:
         if self.project is None:
@@ -91,7 +116,11 @@ class AnnotationController(QObject):
         opened = self.project.claims.open_article(article_id)
         if opened is None:
             return
-        article, claims = opened
+        self._show(*opened)
+        self.project.articles.remember_opened(article_id)
+
+    def _show(self, article: Article, claims: list[Claim]) -> None:
+        assert self.codebook is not None
         self.article = article
         self._claims = {c.id: c for c in claims}
         self.view.show_article(article.text, claims, {t.id: t.colour for t in self.codebook.source_types})
@@ -101,7 +130,6 @@ class AnnotationController(QObject):
         selected = self.panel.selected_claim_id()
         if selected is not None:
             self.view.mark_claim(selected)
-        self.project.articles.remember_opened(article_id)
 
     def selected_claim(self) -> Claim | None:
         claim_id = self.panel.selected_claim_id()
@@ -111,7 +139,7 @@ class AnnotationController(QObject):
 
     def tag_selection(self, type_id: str) -> None:
         """Tag the selected text, or retype the selected claim when no new text is selected."""
-        if self.project is None or self.article is None or self.annotator is None or self.codebook is None:
+        if not self._ready() or self.article is None or self.annotator is None or self.codebook is None:
             return
         source_type = self.codebook.type_by_id(type_id)
         if source_type is None:
@@ -185,7 +213,7 @@ class AnnotationController(QObject):
         self.set_confidence(values[max(0, min(len(values) - 1, index + delta))])
 
     def edit_claim(self, claim_id: str, fields: dict[str, Any]) -> None:
-        if self.project is None or claim_id not in self._claims:
+        if claim_id not in self._claims or not self._ready():
             return
         before = self._claims[claim_id]
         fields = {k: v for k, v in fields.items() if getattr(before, k) != v}
@@ -223,7 +251,7 @@ class AnnotationController(QObject):
     def delete_claim(self, claim_id: str | None = None) -> None:
         """Delete the given claim, else the selected one, else the innermost claim at the caret."""
         claim_id = claim_id or self.panel.selected_claim_id() or self._claim_at_caret()
-        if self.project is None or claim_id is None or claim_id not in self._claims:
+        if claim_id is None or claim_id not in self._claims or not self._ready():
             return
         self._save(lambda: self._do_delete(claim_id))
 

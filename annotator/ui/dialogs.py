@@ -6,13 +6,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QWidget
 
-# Qt's widget classes are imported in the methods that use them: this module loads before the
-# window's first paint, and PySide6 sets up each class a module names at import time.
+# Qt's classes (and its `Qt` enum namespace) are imported in the methods that use them: this
+# module loads before the window's first paint, and PySide6 sets up what a module names at import.
 
 PROJECT_FILTER = "Source Annotator projects (*.sqlite *.db);;All files (*)"
 ARTICLE_FILTER = "Articles (*.txt *.md *.markdown *.text);;All files (*)"
@@ -26,6 +24,7 @@ class DialogService:
         self.parent = parent
 
     def error(self, title: str, message: str) -> None:
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(
@@ -35,6 +34,7 @@ class DialogService:
         box.exec()
 
     def confirm(self, title: str, message: str, *, yes: str = "OK") -> bool:
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 ERROR_COLOUR = "#B3261E"
@@ -26,7 +26,7 @@ def swatch_icon(colour: str, size: int = 16) -> QIcon:
         ratio = 2.0  # draw at 2x so the swatch stays crisp on high-DPI screens
         pixmap = QPixmap(int(size * ratio), int(size * ratio))
         pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
+        pixmap.fill(QColor(0, 0, 0, 0))  # transparent; `Qt` is not named before the first paint
         fill = QColor(colour)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,18 +23,24 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import APP_NAME
-from annotator.domain.records import Annotator, Changes
 from annotator.ui.dialogs import ARTICLE_FILTER, CSV_FILTER, PROJECT_FILTER, DialogService
 from annotator.ui.look import plain_tooltip
 
+# This module loads before the window's first paint. Naming PySide6's `Qt` namespace builds all
+# of its enums (~50 ms here), so the methods that need it import it themselves.
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from annotator.domain.records import Annotator, ArticleSummary, Changes
+    from annotator.services.first_look import FirstLook
     from annotator.services.project import Project
 
 log = logging.getLogger(__name__)
 
 RECENT_KEY = "projects/recent"
 MAX_RECENT = 8
-ARTICLE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ARTICLE_ID_ROLE = 0x0100 + 1  # Qt.ItemDataRole.UserRole + 1, without naming `Qt` (see above)
 
 
 def menu_text(text: str) -> str:
@@ -95,6 +101,8 @@ class MainWindow(QMainWindow):
     # --- layout -----------------------------------------------------------------------------
 
     def _build_panes(self) -> None:
+        from PySide6.QtCore import Qt
+
         from annotator.ui.article_view import ArticleView
         from annotator.ui.claim_panel import ClaimPanel
 
@@ -163,6 +171,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        from PySide6.QtCore import Qt
+
         key = QKeySequence.StandardKey
         self.new_action = self._action("&New Project…", self.new_project, key.New)
         self.open_action = self._action("&Open Project…", self.open_project_dialog, key.Open)
@@ -300,6 +310,26 @@ class MainWindow(QMainWindow):
 
     # --- projects -------------------------------------------------------------------------------
 
+    def show_first_look(
+        self, look: FirstLook, path: Path, annotator_name: str, finish_opening: Callable[[], object]
+    ) -> None:
+        """Show a project read before the database layer loaded (see `services.first_look`).
+
+        The project opens for edits in the background and arrives through `attach_project`; an
+        edit made before then calls `finish_opening`, which waits for it.
+        """
+        self.controller.show_first_look(look)
+        self.controller.project_pending = finish_opening
+        self._rebuild_codebook_actions()
+        self._update_title(path.stem, annotator_name)
+        self.saved_label.setText("Opening the project…")
+        self._fill_article_list(look.articles, look.article.id if look.article else None)
+        if look.article is None:
+            self._show_no_article()
+            return
+        self._show_header()
+        self.article_view.setFocus()
+
     def attach_project(self, project: Project, annotator: Annotator) -> None:
         """Show an opened project: its codebook, articles, and its last opened article."""
         if self.project is not None and self.project is not project:
@@ -310,17 +340,21 @@ class MainWindow(QMainWindow):
         for action in self.project_actions:
             action.setEnabled(True)
         self._remember_recent(project.path)
-        self._update_title()
+        self._update_title(project.name, annotator.name)
         self.saved_label.setText("All changes are saved automatically")
-        self.reload_articles(select=project.articles.last_opened())
+        kept = self.controller.article  # a first look's article stays as the user sees it
+        if kept is not None:
+            self._fill_article_list(project.articles.list(), kept.id)
+        else:
+            self.reload_articles(select=project.articles.last_opened())
         self.sig_project_opened.emit(str(project.path))
 
-    def _update_title(self) -> None:
-        if self.project is None:
+    def _update_title(self, project_name: str | None = None, annotator_name: str | None = None) -> None:
+        if project_name is None:
             self.setWindowTitle(APP_NAME)
             return
-        who = f" — {self.annotator.name}" if self.annotator else ""
-        self.setWindowTitle(f"{self.project.name}{who} — {APP_NAME}")
+        who = f" — {annotator_name}" if annotator_name else ""
+        self.setWindowTitle(f"{project_name}{who} — {APP_NAME}")
 
     def open_project(self, path: Path) -> bool:
         from annotator.services.project import Project, ProjectFileError
@@ -378,23 +412,30 @@ class MainWindow(QMainWindow):
     def reload_articles(self, select: str | None = None) -> None:
         if self.project is None:
             return
-        current = select or self._current_article_id()
-        self.article_list.blockSignals(True)
-        self.article_list.clear()
-        for summary in self.project.articles.list():
-            item = QListWidgetItem(summary.title)
-            item.setData(ARTICLE_ID_ROLE, summary.id)
-            item.setToolTip(
-                article_tooltip(summary.title, summary.outlet, summary.published, summary.claim_count)
-            )
-            self.article_list.addItem(item)
-        self.article_list.blockSignals(False)
-        ids = [self.article_list.item(i).data(ARTICLE_ID_ROLE) for i in range(self.article_list.count())]
-        target = current if current in ids else (ids[0] if ids else None)
-        if target is None:
+        if self._fill_article_list(self.project.articles.list(), select or self._current_article_id()):
+            self._on_article_chosen(self.article_list.currentItem())
+        else:
             self._show_no_article()
-            return
-        self.article_list.setCurrentRow(ids.index(target))
+
+    def _fill_article_list(self, summaries: list[ArticleSummary], select: str | None) -> str | None:
+        """List the articles with `select` (else the first) current, without showing it; returns it."""
+        self.article_list.blockSignals(True)
+        try:
+            self.article_list.clear()
+            for summary in summaries:
+                item = QListWidgetItem(summary.title)
+                item.setData(ARTICLE_ID_ROLE, summary.id)
+                item.setToolTip(
+                    article_tooltip(summary.title, summary.outlet, summary.published, summary.claim_count)
+                )
+                self.article_list.addItem(item)
+            ids = [summary.id for summary in summaries]
+            target = select if select in ids else (ids[0] if ids else None)
+            if target is not None:
+                self.article_list.setCurrentRow(ids.index(target))
+        finally:
+            self.article_list.blockSignals(False)
+        return target
 
     def _current_article_id(self) -> str | None:
         item = self.article_list.currentItem()
@@ -650,6 +691,7 @@ class MainWindow(QMainWindow):
         )
 
     def _info(self, title: str, text: str) -> None:
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self)

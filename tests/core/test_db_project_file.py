@@ -14,8 +14,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import IntegrityError
 
-from annotator.db.engine import APPLICATION_ID, BUSY_TIMEOUT_MS, backup_to
+from annotator.db.engine import BUSY_TIMEOUT_MS
 from annotator.db.errors import NewerProjectError, NotAProjectError, ProjectFileError
+from annotator.db.project_file import APPLICATION_ID, backup_to
 from annotator.db.schema import HEAD_REVISION
 from annotator.db.tables import UTCDateTime, metadata
 from annotator.services.project import Project

@@ -453,6 +453,79 @@ def test_the_frame_paints_before_the_panes_are_built(qtbot, settings, tmp_path):
     assert "Ana" in window.windowTitle()
 
 
+def project_with_a_claim(path: Path) -> tuple[str, str]:
+    project = Project.open(path)
+    article_id = project.articles.add_text(SAMPLE, title="Sample").article_id
+    type_id = project.codebook.get().active_types[1].id
+    _, claim = project.claims.create(
+        article_id=article_id,
+        annotator_id=project.annotator("Ana").id,
+        start=2,
+        end=17,
+        source_type_id=type_id,
+        confidence=4,
+    )
+    project.close()
+    return article_id, claim.id
+
+
+def started_frame(qtbot, settings: QSettings) -> MainWindow:
+    window = MainWindow(settings, FakeDialogs(), build=False)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def test_an_existing_project_shows_at_once_and_opens_for_edits_in_the_background(qtbot, settings, tmp_path):
+    from annotator.app import start_window
+
+    path = tmp_path / "p.sqlite"
+    article_id, claim_id = project_with_a_claim(path)
+    window = started_frame(qtbot, settings)
+    with qtbot.waitSignal(window.sig_project_opened, timeout=20_000):
+        assert start_window(window, path, "Ana")
+        # Shown from the first look, before the database layer is even needed.
+        assert window.project is None
+        assert window.article_view.text() == SAMPLE.rstrip("\n")
+        assert window.article_title.text() == "Sample"
+        assert [c.id for c in window.claim_panel.model.all_claims()] == [claim_id]
+        assert block_has_format_at(window, 5)
+        assert "p — Ana" in window.windowTitle()
+        window.claim_panel.select_claim(claim_id)
+    # The project arrived without disturbing what the user sees or where the keyboard is.
+    assert window.project is not None and window.controller.article is not None
+    assert window.controller.article.id == article_id
+    assert window.claim_panel.selected_claim_id() == claim_id
+    assert window.article_list.currentItem().text() == "Sample"
+    assert window.saved_label.text() == "All changes are saved automatically"
+    # Choosing the article again reads it from the project as usual.
+    window.reload_articles()
+    assert [c.id for c in window.claim_panel.model.all_claims()] == [claim_id]
+
+
+def test_an_edit_before_the_project_has_opened_waits_for_it(qtbot, settings, tmp_path):
+    from annotator.app import start_window
+
+    path = tmp_path / "p.sqlite"
+    project_with_a_claim(path)
+    window = started_frame(qtbot, settings)
+    assert start_window(window, path, "Ana")
+    select_with_keyboard(qtbot, window, 2)
+    assert window.project is None  # still opening: no event has been processed since
+    qtbot.keyClick(window.article_view, Qt.Key.Key_1)
+    assert window.project is not None
+    quotes = sorted(c.quote for c in window.claim_panel.model.all_claims())
+    assert quotes == ["A suspected", SAMPLE[2:17]]
+    reopened = Project.open(path)
+    article_id = reopened.articles.list()[0].id
+    assert sorted(c.quote for c in reopened.claims.for_article(article_id)) == quotes
+    reopened.close()
+    assert window.undo_stack.canUndo()
+
+
 def test_an_unbuilt_frame_closes_cleanly(qtbot, settings):
     window = MainWindow(settings, FakeDialogs(), build=False)  # type: ignore[arg-type]
     qtbot.addWidget(window)
