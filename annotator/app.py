@@ -80,21 +80,20 @@ def choose_annotator_name(explicit: str | None, settings: QSettings, dialogs: Di
 
 def open_initial_project(window: MainWindow, project_path: Path | None, annotator_name: str | None) -> bool:
     """Open the project the user asked for (or the default one, with the sample article)."""
-    from annotator.services.project import Project, ProjectFileError
+    from annotator.services.project import Project
     from annotator.ui import icons
 
     path = choose_project_path(project_path, window.settings)
     try:
         project = Project.open(path)
-    except ProjectFileError as error:
-        window.dialogs.error("Cannot open the project", str(error))
-        return False
+    except Exception as error:  # refused with a message, or damaged beyond opening
+        return window.report_unopenable(path, error)
     if project.created and project_path is None:
         project.import_samples(seeds_dir())
     name = choose_annotator_name(annotator_name, window.settings, window.dialogs)
-    window.attach_project(project, project.annotator(name))
+    opened = window.attach_opened(project, name)
     QTimer.singleShot(0, icons.load_pending)  # after the article is on screen
-    return True
+    return opened
 
 
 class AfterFirstPaint(QObject):

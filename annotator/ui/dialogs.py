@@ -46,6 +46,13 @@ class DialogService:
         box.exec()
         return box.clickedButton() is accept
 
+    def choose(self, title: str, label: str, items: Sequence[str]) -> int | None:
+        """Pick one of `items` (the first is preselected); its index, or None when cancelled."""
+        from PySide6.QtWidgets import QInputDialog
+
+        text, ok = QInputDialog.getItem(self.parent, title, label, list(items), 0, False)
+        return list(items).index(text) if ok and text in items else None
+
     def ask_text(self, title: str, label: str, default: str = "") -> str | None:
         from PySide6.QtWidgets import QInputDialog, QLineEdit
 

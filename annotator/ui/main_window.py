@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
     def build(self) -> None:
         """The panes, the menus and the tagging controller."""
         from annotator.ui.annotation_controller import AnnotationController
+        from annotator.ui.project_safety import ProjectSafety
 
         self._build_panes()
         self.controller = AnnotationController(self.article_view, self.claim_panel, self.undo_stack)
@@ -91,6 +92,9 @@ class MainWindow(QMainWindow):
         self.controller.sig_error_raised.connect(lambda text: self.dialogs.error("Not saved", text))
         self._build_actions()
         self._build_menus()
+        self.safety = ProjectSafety(self.dialogs, self)
+        self.safety.sig_backup_taken.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.safety.sig_damage_found.connect(self._on_damage_found)
         self.saved_label = QLabel("No project open")
         self.statusBar().addPermanentWidget(self.saved_label)
         state = self.settings.value("window/splitter")
@@ -179,6 +183,11 @@ class MainWindow(QMainWindow):
         self.import_action = self._action("&Import Articles…", self.import_articles_dialog, "Ctrl+I")
         self.paste_action = self._action("&Paste Article as New…", self.paste_article, "Ctrl+Shift+V")
         self.export_action = self._action("&Export Dataset…", self.export_dataset, "Ctrl+E")
+        self.restore_action = self._action(
+            "&Restore from Backup…",
+            self.restore_backup_dialog,
+            tip="Replace the project with one of its automatic backups",
+        )
         self.quit_action = self._action("&Quit", self.close, key.Quit)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence(key.Undo))
@@ -218,6 +227,7 @@ class MainWindow(QMainWindow):
             self.import_action,
             self.paste_action,
             self.export_action,
+            self.restore_action,
             self.details_action,
             self.codebook_action,
             self.delete_action,
@@ -239,6 +249,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.import_action, self.paste_action])
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
@@ -333,6 +344,7 @@ class MainWindow(QMainWindow):
     def attach_project(self, project: Project, annotator: Annotator) -> None:
         """Show an opened project: its codebook, articles, and its last opened article."""
         if self.project is not None and self.project is not project:
+            self.safety.project_closing()
             self.project.close()
         self.project, self.annotator = project, annotator
         self.controller.set_project(project, annotator)
@@ -347,6 +359,7 @@ class MainWindow(QMainWindow):
             self._fill_article_list(project.articles.list(), kept.id)
         else:
             self.reload_articles(select=project.articles.last_opened())
+        self.safety.project_opened(project.path)  # checks and backs the file up off the GUI thread
         self.sig_project_opened.emit(str(project.path))
 
     def _update_title(self, project_name: str | None = None, annotator_name: str | None = None) -> None:
@@ -357,16 +370,76 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{project_name}{who} — {APP_NAME}")
 
     def open_project(self, path: Path) -> bool:
-        from annotator.services.project import Project, ProjectFileError
+        from annotator.services.project import Project
 
         try:
             project = Project.open(path)
-            annotator = project.annotator(self.annotator.name if self.annotator else "Annotator")
-        except ProjectFileError as error:
-            self.dialogs.error("Cannot open the project", str(error))
-            return False
-        self.attach_project(project, annotator)
+        except Exception as error:  # refused with a message, or damaged beyond opening
+            return self.report_unopenable(path, error)
+        return self.attach_opened(project, self.annotator.name if self.annotator else "Annotator")
+
+    def attach_opened(self, project: Project, annotator_name: str) -> bool:
+        """Show a project just opened; one that turns out damaged when read is reported instead."""
+        try:
+            self.attach_project(project, project.annotator(annotator_name))
+        except Exception as error:
+            log.exception("Could not show %s", project.path)
+            project.close()
+            if self.project is project:
+                self._detach_project()
+            return self.report_unopenable(project.path, error)
         return True
+
+    def _detach_project(self) -> None:
+        self.safety.project_closing()
+        self.project = None
+        self.controller.set_project(None, None)
+        for action in self.project_actions:
+            action.setEnabled(False)
+        self.article_list.clear()
+        self._show_no_article()
+        self._update_title()
+        self.saved_label.setText("No project open")
+
+    def report_unopenable(self, path: Path, error: Exception) -> bool:
+        """Say why `path` did not open; for a damaged project, offer a copy restored from a backup."""
+        from annotator.services.backups import damage_report
+        from annotator.services.project import NewerProjectError, NotAProjectError
+        from annotator.ui.annotation_controller import user_message
+
+        ours = not isinstance(error, NotAProjectError | NewerProjectError)
+        damage = damage_report(path) if ours and path.is_file() and path.stat().st_size else None
+        if damage is None:
+            self.dialogs.error("Cannot open the project", user_message(error))
+            return False
+        restored = self.safety.restore_copy_of_damaged(path, damage)
+        return restored is not None and self.open_project(restored)
+
+    def _on_damage_found(self, path: str, damage: str) -> None:
+        if self.project is None or str(self.project.path) != path:
+            return
+        restored = self.safety.restore_copy_of_damaged(self.project.path, damage)
+        if restored is not None:
+            self.open_project(restored)
+
+    def restore_backup_dialog(self) -> None:
+        if self.project is None:
+            return
+        path = self.project.path
+        backup = self.safety.choose_backup(
+            path, f"Replace “{path.name}” with which backup? What it holds now is backed up first."
+        )
+        if backup is None:
+            return
+        self.claim_panel.commit_pending()
+        self.safety.project_closing()
+        self.project.close()  # the file is replaced underneath: no connection may stay open
+        try:
+            self.safety.restore(path, backup)
+        except Exception as error:
+            self.dialogs.error("Restore from backup", str(error))
+        self.open_project(path)
+        self.statusBar().showMessage(f"Restored the backup of {backup.describe()}.", 10000)
 
     def new_project(self) -> None:
         path = self.dialogs.save_file("New project", PROJECT_FILTER, "Annotations.sqlite")
@@ -711,6 +784,7 @@ class MainWindow(QMainWindow):
         if self.built:
             self.claim_panel.commit_pending()  # a comment still being typed is saved before closing
         if self.project is not None:
+            self.safety.project_closing()
             self.project.close()
             self.project = None
         super().closeEvent(event)

@@ -14,6 +14,8 @@ class FakeDialogs:
         self.open_files_answers: list[list[Path]] = []
         self.confirm_answers: list[bool] = []
         self.encoding_answers: list[str | None] = []
+        self.choice_answers: list[int | None] = []
+        self.choices: list[list[str]] = []
         self.previews: dict[str, str] = {}
         self.asked: list[str] = []
         self.dialogs_shown: list[object] = []
@@ -25,6 +27,11 @@ class FakeDialogs:
     def confirm(self, title: str, message: str, *, yes: str = "OK") -> bool:
         self.asked.append(title)
         return self.confirm_answers.pop(0)
+
+    def choose(self, title: str, label: str, items) -> int | None:  # type: ignore[no-untyped-def]
+        self.asked.append(title)
+        self.choices.append(list(items))
+        return self.choice_answers.pop(0)
 
     def ask_text(self, title: str, label: str, default: str = "") -> str | None:
         self.asked.append(title)
