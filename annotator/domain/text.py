@@ -6,6 +6,7 @@ Every offset stored anywhere is a Python code-point index into the text `canonic
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 CONTEXT_WIDTH = 100
@@ -18,6 +19,42 @@ BOM = "\ufeff"
 # bidi controls, combining marks, NBSP) is kept and nothing is Unicode-normalised, because any such
 # change would move offsets that are already stored.
 _LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
+
+
+# Characters that take no visible space but change what a text says or how it is shown: bidi
+# controls can reorder a sentence on screen (the "Trojan Source" trick), zero-width ones hide
+# inside words and names. They stay in the stored text; the article view marks them on request.
+INVISIBLE_NAMES = {
+    "\u00ad": "SHY",  # soft hyphen
+    "\u061c": "ALM",  # Arabic letter mark
+    "\u180e": "MVS",  # Mongolian vowel separator
+    "\u200b": "ZWSP",
+    "\u200c": "ZWNJ",
+    "\u200d": "ZWJ",
+    "\u200e": "LRM",
+    "\u200f": "RLM",
+    "\u202a": "LRE",
+    "\u202b": "RLE",
+    "\u202c": "PDF",
+    "\u202d": "LRO",
+    "\u202e": "RLO",
+    "\u2060": "WJ",
+    "\u2061": "FA",  # invisible mathematical operators
+    "\u2062": "IT",
+    "\u2063": "IS",
+    "\u2064": "IP",
+    "\u2066": "LRI",
+    "\u2067": "RLI",
+    "\u2068": "FSI",
+    "\u2069": "PDI",
+    "\ufeff": "ZWNBSP",  # a BOM inside the text
+}
+_INVISIBLE = re.compile("[" + "".join(INVISIBLE_NAMES) + "]")
+
+
+def invisible_characters(text: str) -> list[tuple[int, str]]:
+    """The code-point offset and short name of every invisible formatting character in `text`."""
+    return [(match.start(), INVISIBLE_NAMES[match.group()]) for match in _INVISIBLE.finditer(text)]
 
 
 def canonicalize(text: str) -> str:

@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QFrame, QPlainTextDocumentLayout, QPlainTextEdit, QWidget
 
 from annotator.domain.records import Claim
+from annotator.domain.text import invisible_characters
 from annotator.ui.highlights import ClaimHighlights
 from annotator.ui.positions import PositionMap, cursor_for_span, selected_span
 
@@ -42,6 +43,7 @@ INK = "#2B2B2B"  # dark grey rather than black, for the same reason
 # claim, which mark_claim selects). The outline tells a selection apart from a claim of a blue type.
 SELECTION_FILL = QColor(25, 35, 60, 24)  # a cool shade: darkens what is under it without changing its hue
 SELECTION_EDGE = QColor(40, 90, 170, 190)
+INVISIBLE_MARK = QColor("#C0399A")  # a magenta no source type uses: marks bidi and zero-width characters
 # Strong right-to-left characters (Hebrew, Arabic, Syriac, Thaana, NKo, ..., and their presentation forms):
 # a line without any is laid out left to right in one run, so its selection is one rectangle.
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
@@ -166,6 +168,9 @@ class ArticleView(QPlainTextEdit):
             None  # (claims under the click, the one emitted)
         )
         self.verticalScrollBar().rangeChanged.connect(self._update_column)
+        self._show_invisibles = False
+        self._invisible_font = QFont(self.font())
+        self._invisible_font.setPointSizeF(6.5)
 
     # -- public API ------------------------------------------------------------------------------------
 
@@ -256,6 +261,47 @@ class ArticleView(QPlainTextEdit):
         self.format_visible_blocks(QRectF(event.rect()))
         super().paintEvent(event)
         self._paint_selection()
+        if self._show_invisibles:
+            self._paint_invisibles()
+
+    # -- invisible characters ---------------------------------------------------------------------
+
+    def set_show_invisibles(self, show: bool) -> None:
+        """Mark bidi controls and zero-width characters where they sit (they are never removed)."""
+        self._show_invisibles = show
+        self.viewport().update()
+
+    def invisibles(self) -> list[tuple[int, str]]:
+        """The invisible formatting characters of the shown text: (code point, short name)."""
+        return invisible_characters(self._text)
+
+    def _paint_invisibles(self) -> None:
+        painter: QPainter | None = None
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        block = self.firstVisibleBlock()
+        top = offset.y()
+        while block.isValid() and top <= height:
+            found = invisible_characters(block.text()) if block.isVisible() else []
+            if found:
+                if painter is None:
+                    painter = QPainter(self.viewport())
+                    painter.setFont(self._invisible_font)
+                layout = block.layout()
+                for index, name in found:
+                    line = layout.lineForTextPosition(index)
+                    if not line.isValid():
+                        continue
+                    x = offset.x() + line.cursorToX(index)[0]
+                    y = top + line.y()
+                    # A bar where the character sits, its name in the gap above the line.
+                    painter.fillRect(QRectF(x - 1, y, 2, line.height()), INVISIBLE_MARK)
+                    painter.setPen(INVISIBLE_MARK)
+                    painter.drawText(QPointF(x + 2, y + 1), name)
+            top += self.blockBoundingRect(block).height()
+            block = block.next()
+        if painter is not None:
+            painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +47,14 @@ ARTICLE_ID_ROLE = 0x0100 + 1  # Qt.ItemDataRole.UserRole + 1, without naming `Qt
 def menu_text(text: str) -> str:
     """User text in a menu: a lone "&" would become a keyboard mnemonic ("R&D" -> Alt+D)."""
     return text.replace("&", "&&")
+
+
+def describe_invisibles(found: list[tuple[int, str]]) -> str:
+    if not found:
+        return "This article has no invisible characters."
+    counts = Counter(name for _, name in found)
+    listed = ", ".join(f"{count} {name}" for name, count in counts.most_common())
+    return f"This article has {len(found)} invisible character{'s' if len(found) != 1 else ''}: {listed}."
 
 
 def article_tooltip(title: str, outlet: str, published: str, claim_count: int) -> str:
@@ -221,6 +230,13 @@ class MainWindow(QMainWindow):
             "[",
             "Confidence for new claims down",
         )
+        self.invisibles_action = self._action(
+            "Show &Invisible Characters",
+            self._show_invisibles,
+            "Ctrl+Shift+I",
+            "Mark bidi controls and zero-width characters in the article",
+        )
+        self.invisibles_action.setCheckable(True)
         self.tag_actions: list[QAction] = []
         self.confidence_actions: list[QAction] = []
         self.project_actions = [
@@ -309,11 +325,17 @@ class MainWindow(QMainWindow):
             highlight_menu.addAction(toggle)
         self._highlight_toggles = highlight_menu.actions()
         self._apply_hidden_types()  # forgets types no longer in the menu (another project, a retired type)
+        self.view_menu.addAction(self.invisibles_action)
         self.view_menu.addSeparator()
         self.view_menu.addAction(self._action("Next Article", lambda: self._step_article(+1), "Ctrl+PgDown"))
         self.view_menu.addAction(
             self._action("Previous Article", lambda: self._step_article(-1), "Ctrl+PgUp")
         )
+
+    def _show_invisibles(self, show: bool) -> None:
+        self.article_view.set_show_invisibles(show)
+        if show:
+            self.statusBar().showMessage(describe_invisibles(self.article_view.invisibles()), 10000)
 
     def _apply_hidden_types(self) -> None:
         hidden = {a.data() for a in self._highlight_toggles if not a.isChecked()}
