@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.dialects import sqlite as sqlite_dialect
@@ -463,3 +464,67 @@ def test_an_upgrade_that_rebuilds_a_referenced_table_keeps_the_claims(tmp_path: 
     finally:
         reopened.close()
     assert list(tmp_path.glob("old.before-upgrade-0000-*.sqlite"))  # and a backup was made first
+
+
+def test_an_upgrade_that_fails_midway_leaves_the_file_exactly_as_it_was(tmp_path: Path, monkeypatch) -> None:
+    """One transaction for the whole upgrade: a half-done batch rebuild rolls back, and a backup is beside it."""
+    import sqlite3
+
+    from alembic import command
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
+
+    from annotator.db import schema
+
+    path = tmp_path / "old.sqlite"
+    project = Project.open(path)
+    article = project.articles.add_text("The minister said so.", title="t").article_id
+    annotator = project.annotator("Ana")
+    type_id = project.codebook.get().active_types[0].id
+    project.claims.create(
+        article_id=article, annotator_id=annotator.id, start=4, end=12, source_type_id=type_id, confidence=3
+    )
+    project.close()
+    with sqlite3.connect(path) as raw:  # pretend the file is one revision older
+        raw.execute("UPDATE alembic_version SET version_num = '0000'")
+    raw.close()
+
+    def snapshot() -> tuple[list[tuple[str, str]], list[tuple[object, ...]], list[tuple[object, ...]], str]:
+        connection = sqlite3.connect(path)
+        try:
+            schema_rows = connection.execute(
+                "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
+            ).fetchall()
+            articles = connection.execute("SELECT * FROM article ORDER BY id").fetchall()
+            claims = connection.execute("SELECT * FROM claim ORDER BY id").fetchall()
+            version = connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+            return schema_rows, articles, claims, version
+        finally:
+            connection.close()
+
+    before = snapshot()
+    monkeypatch.setattr(schema, "KNOWN_REVISIONS", ("0000", *schema.KNOWN_REVISIONS))
+
+    def fail_midway(config, revision):  # type: ignore[no-untyped-def]
+        connection = config.attributes["connection"]
+        operations = Operations(MigrationContext.configure(connection, opts={"render_as_batch": True}))
+        with operations.batch_alter_table("article", recreate="always") as batch:
+            batch.add_column(sqlalchemy.Column("summary", sqlalchemy.Text(), nullable=True))
+        operations.create_table("review", sqlalchemy.Column("id", sqlalchemy.String(36), primary_key=True))
+        connection.exec_driver_sql("CREATE TABLE _alembic_tmp_claim (id TEXT)")  # as a batch copy would
+        raise RuntimeError("the migration broke half-way")
+
+    monkeypatch.setattr(command, "upgrade", fail_midway)
+    with pytest.raises(ProjectFileError):
+        Project.open(path)
+    after = snapshot()
+    assert after == before  # same schema, same rows, same revision
+    assert not any(name.startswith("_alembic_tmp_") for name, _ in after[0])
+    backups = list(tmp_path.glob("old.before-upgrade-0000-*.sqlite"))
+    assert len(backups) == 1
+    check = sqlite3.connect(backups[0])
+    try:
+        assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert check.execute("SELECT count(*) FROM claim").fetchone()[0] == 1
+    finally:
+        check.close()
