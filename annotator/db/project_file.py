@@ -6,6 +6,7 @@ before SQLAlchemy has loaded; nothing here ever writes to the file it judges.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,10 @@ def read_file_state(path: Path) -> FileState | None:
         raise ProjectFileError(f"“{path.name}” cannot be read: {error}.") from error
     except sqlite3.DatabaseError as error:  # "file is not a database": damaged or not SQLite
         raise NotAProjectError(f"“{path.name}” is not a Source Annotator project ({error}).") from error
+    except UnicodeDecodeError as error:
+        raise NotAProjectError(
+            f"“{path.name}” is not a Source Annotator project ({_sqlite_message(error)})."
+        ) from error
     finally:
         connection.close()
     return FileState(revision, tables, application_id)
@@ -116,11 +121,27 @@ def backup_to(source: Path, destination: Path) -> None:
         if verdict != "ok":
             raise ProjectFileError(f"The backup “{destination.name}” failed its integrity check ({verdict}).")
         partial.replace(destination)
+        sync_folder(destination.parent)
     except sqlite3.Error as error:
         raise ProjectFileError(f"“{source.name}” could not be backed up: {error}.") from error
     finally:
         src.close()
         partial.unlink(missing_ok=True)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the names of files just created in `folder` survive power loss.
+
+    SQLite syncs a database's content, never the folder entry that names a new file: without this
+    a project created (or a backup renamed into place) just before a power cut could vanish.
+    """
+    if os.name != "posix":  # Windows makes new names durable with the file's own flush
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def damage_report(path: Path) -> str | None:
@@ -136,6 +157,19 @@ def damage_report(path: Path) -> str | None:
             connection.close()
     except sqlite3.DatabaseError as error:  # "database disk image is malformed", "not a database"
         return str(error)
+    except UnicodeDecodeError as error:
+        return _sqlite_message(error)
     except OSError as error:
         return error.strerror or str(error)
     return None if verdict == "ok" else verdict
+
+
+def _sqlite_message(error: UnicodeDecodeError) -> str:
+    """SQLite's error message, which the sqlite3 module failed to decode.
+
+    A damaged schema makes SQLite quote the bytes it could not parse ("malformed database schema
+    (...) - near ...") and those need not be UTF-8: the module then raises UnicodeDecodeError, not
+    DatabaseError, holding the message's bytes.
+    """
+    raw = error.object
+    return bytes(raw).decode("utf-8", "replace") if isinstance(raw, bytes | bytearray) else str(error)

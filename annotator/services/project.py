@@ -7,9 +7,9 @@ import uuid
 from pathlib import Path
 
 from annotator.db import queries
-from annotator.db.engine import sqlite_engine
+from annotator.db.engine import sqlite_engine, sqlite_reader_engine
 from annotator.db.errors import NewerProjectError, NotAProjectError, ProjectFileError
-from annotator.db.project_file import check_sqlite_file
+from annotator.db.project_file import check_sqlite_file, sync_folder
 from annotator.db.schema import upgrade_to_head
 from annotator.db.tables import utc_now
 from annotator.domain.records import Annotator
@@ -54,10 +54,11 @@ class Project:
         engine = sqlite_engine(path)
         try:
             is_new = upgrade_to_head(engine, path)
-            transactions = Transactions(engine)
+            transactions = Transactions(engine, sqlite_reader_engine(path))
             if is_new:
                 with transactions.begin() as session:
                     seed_codebook(session=session)
+                sync_folder(path.parent)  # the new file's name, not just its content
         except ProjectFileError:
             engine.dispose()
             raise
@@ -69,7 +70,7 @@ class Project:
         return cls(path, transactions, created=is_new)
 
     def close(self) -> None:
-        self._tx.engine.dispose()
+        self._tx.dispose()
 
     @property
     def name(self) -> str:

@@ -12,11 +12,17 @@ from annotator.db.engine import READ_ONLY
 
 
 class Transactions:
-    """Hands out short transactions on the project's one engine."""
+    """Hands out short transactions: writes on the project's writer, reads on its readers."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, reader: Engine | None = None) -> None:
         self.engine = engine
-        self._reader = engine.execution_options(**{READ_ONLY: True})
+        self._reader_engine = reader
+        self._reader = reader if reader is not None else engine.execution_options(**{READ_ONLY: True})
+
+    def dispose(self) -> None:
+        if self._reader_engine is not None:
+            self._reader_engine.dispose()
+        self.engine.dispose()
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
