@@ -242,3 +242,15 @@ def test_a_missing_file_is_rejected(tmp_path: Path, project: Project) -> None:
     with pytest.raises(ImportRejected, match="does not exist"):
         project.articles.import_file(tmp_path / "gone.txt")
     assert project.articles.list() == []
+
+
+def test_a_file_over_50_mb_is_refused_before_it_is_read(tmp_path: Path, project: Project) -> None:
+    """A real 60 MB file (sparse, so the test stays cheap): refused by its size, nothing written."""
+    existing = add_article(project, "An article already in the project.", "Existing")
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(60 * 1024 * 1024)
+    with pytest.raises(ImportRejected) as rejected:
+        project.articles.import_file(path)
+    assert str(rejected.value) == "Cannot import “huge.txt”: it is 60.0 MB, more than the 50.0 MB limit for an article."
+    assert _ids(project) == [existing]
