@@ -573,35 +573,62 @@ class MainWindow(QMainWindow):
             self.import_files(paths)
 
     def import_files(self, paths: list[Path]) -> list[str]:
-        """Import files one by one; each refusal is reported and the others still come in."""
+        """Import files one by one; each refusal is reported and the others still come in.
+
+        Several files are read and saved on a worker thread behind a progress dialog with Cancel;
+        files whose encoding needs the user's word are asked about afterwards, one by one.
+        """
         if self.project is None:
             return []
         from annotator.formats.errors import ImportRejected
-        from annotator.services.articles import COMMON_ENCODINGS, EncodingUnsure
+        from annotator.services.articles import COMMON_ENCODINGS, EncodingUnsure, ImportResult
+        from annotator.ui.background import run_with_progress
 
+        articles = self.project.articles
+
+        def work(report: Callable[[int], bool]) -> list[tuple[Path, ImportResult | Exception]]:
+            outcomes: list[tuple[Path, ImportResult | Exception]] = []
+            for done, path in enumerate(paths, start=1):
+                try:
+                    outcomes.append((path, articles.import_file(path)))
+                except (EncodingUnsure, ImportRejected) as error:
+                    outcomes.append((path, error))
+                if not report(done):
+                    break
+            return outcomes
+
+        if len(paths) > 1:
+            outcomes = run_with_progress(
+                self, "Import articles", "Importing articles…", work, total=len(paths)
+            )
+        else:
+            outcomes = work(lambda _done: True)
         imported: list[str] = []
         problems: list[str] = []
-        for path in paths:
-            try:
+        for path, outcome in outcomes:
+            if isinstance(outcome, EncodingUnsure):
+                encoding = self.dialogs.choose_encoding(
+                    path.name,
+                    outcome.decoded.encoding,
+                    COMMON_ENCODINGS,
+                    lambda name, p=path: articles.preview_file(p, name),
+                )
+                if encoding is None:
+                    continue
                 try:
-                    result = self.project.articles.import_file(path)
-                except EncodingUnsure as unsure:
-                    articles = self.project.articles
-                    encoding = self.dialogs.choose_encoding(
-                        path.name,
-                        unsure.decoded.encoding,
-                        COMMON_ENCODINGS,
-                        lambda name, p=path, a=articles: a.preview_file(p, name),
-                    )
-                    if encoding is None:
-                        continue
-                    result = articles.import_file(path, encoding=encoding)
-            except ImportRejected as error:
-                problems.append(str(error))
+                    outcome = articles.import_file(path, encoding=encoding)
+                except ImportRejected as error:
+                    outcome = error
+            if not isinstance(outcome, ImportResult):  # refused: the error says why
+                problems.append(str(outcome))
                 continue
-            imported.append(result.article_id)
-            if not result.created:
-                problems.append(f"“{path.name}” is already in the project as “{result.title}”.")
+            imported.append(outcome.article_id)
+            if not outcome.created:
+                problems.append(f"“{path.name}” is already in the project as “{outcome.title}”.")
+        if len(outcomes) < len(paths):
+            problems.append(
+                f"Import stopped: {len(paths) - len(outcomes)} of {len(paths)} files were not read."
+            )
         if imported:
             self.reload_articles(select=imported[-1])
             self._saved_now(f"Imported {len(imported)} article{'s' if len(imported) != 1 else ''}")

@@ -555,3 +555,37 @@ def test_article_details_edits_are_undoable(qtbot, settings, tmp_path):
     saved = window.project.articles.get(article_id)
     assert (saved.title, saved.outlet) == ("Rocket attack injures U.S. personnel", "Military Times")
     assert "Military Times" in window.article_meta.text()
+
+
+def test_several_files_are_imported_off_the_gui_thread_and_questions_come_after(
+    qtbot, settings, tmp_path, monkeypatch
+):
+    import threading
+
+    from annotator.services.articles import ArticleService
+
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    good = tmp_path / "good.txt"
+    good.write_text("The spokesperson said the base was hit.", encoding="utf-8")
+    polish = tmp_path / "polski.txt"
+    polish.write_bytes("Rzecznik ministerstwa powiedział, że żołnierze są bezpieczni.".encode("cp1250"))
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    threads: list[str] = []
+    original = ArticleService.import_file
+
+    def spy(self, path, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return original(self, path, **kwargs)
+
+    monkeypatch.setattr(ArticleService, "import_file", spy)
+    window.dialogs.encoding_answers.append("cp1250")
+    imported = window.import_files([good, polish, binary])
+    assert len(imported) == 2
+    assert window.article_list.count() == 2
+    gui = threading.main_thread().name
+    assert threads[:3] and all(name != gui for name in threads[:3])  # the batch: on the worker
+    assert threads[3:] == [gui]  # the file whose encoding the user chose: afterwards, on the GUI thread
+    assert len([q for q in window.dialogs.asked if q.startswith("encoding:")]) == 1  # asked once, after
+    ((title, message),) = window.dialogs.errors
+    assert "photo.txt" in message and "binary" in message
