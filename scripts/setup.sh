@@ -2,8 +2,8 @@
 # Sets up everything Source Annotator needs on a Debian (or Ubuntu) machine with Python 3.11+:
 # Qt's system libraries (xcb platform plugin, fonts, Xvfb for headless runs) and a virtual
 # environment in .venv with the app and its test tools. With --for-tests it also installs R's
-# readr, which the tests use to read the exported dataset as R users will. Safe to run again:
-# it only does what is missing.
+# readr and LibreOffice Calc (headless, ~265 MB), which the tests use to open the exported dataset
+# as R and spreadsheet users will. Safe to run again: it only does what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +23,7 @@ SYSTEM_PACKAGES=(
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0
   libx11-xcb1 fonts-dejavu-core xvfb xauth
 )
-[ "${1:-}" = "--for-tests" ] && SYSTEM_PACKAGES+=(r-cran-readr)
+[ "${1:-}" = "--for-tests" ] && SYSTEM_PACKAGES+=(r-cran-readr libreoffice-calc-nogui)
 # Debian splits venv (ensurepip) out of python3 itself.
 "$PYTHON" -c 'import ensurepip' 2>/dev/null || SYSTEM_PACKAGES+=(python3-venv)
 
@@ -50,7 +50,7 @@ if ((${#missing[@]})); then
     echo "Install them as root (apt-get install ...), then run this again." >&2
     exit 1
   fi
-  echo "Installing system libraries for Qt: ${missing[*]}"
+  echo "Installing system packages: ${missing[*]}"
   "${SUDO[@]}" apt-get update -qq
   to_install=()
   for pkg in "${missing[@]}"; do

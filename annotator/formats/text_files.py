@@ -209,6 +209,8 @@ def _decode_chosen(data: bytes, encoding: str, name: str) -> DecodedText:
         raise ImportRejected(
             name, f"it is not valid {codec} text (the byte at position {error.start} does not fit)"
         ) from error
+    except UnicodeError as error:  # "undefined", "idna" and "punycode" raise the base class instead
+        raise ImportRejected(name, f"it cannot be read as {codec} text") from error
     return DecodedText(canonicalize(text), codec, certain=True)
 
 

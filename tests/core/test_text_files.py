@@ -119,6 +119,16 @@ def test_an_unknown_or_non_text_encoding_is_refused(tmp_path: Path, encoding: st
     assert encoding in _refusal(path, encoding=encoding)
 
 
+@pytest.mark.parametrize(("encoding", "data"), [("undefined", b"hello"), ("punycode", b"abc-??")])
+def test_a_codec_that_fails_without_a_decode_error_is_refused(
+    tmp_path: Path, encoding: str, data: bytes
+) -> None:
+    # These raise UnicodeError itself rather than UnicodeDecodeError (found by fuzz/article_file.py);
+    # `annotator import --encoding` takes any codec name.
+    path = _write(tmp_path, "a.txt", data)
+    assert f"cannot be read as {encoding} text" in _refusal(path, encoding=encoding)
+
+
 def test_utf16_without_bom_is_refused_unless_the_user_chooses_it(tmp_path: Path) -> None:
     path = _write(tmp_path, "a.txt", WORLD.encode("utf-16-le"))
     assert "binary" in _refusal(path)
