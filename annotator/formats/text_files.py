@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from charset_normalizer import from_bytes
 
 from annotator.domain.text import canonicalize
 from annotator.formats.errors import ImportRejected
+from annotator.formats.guarded import read_capped, too_large
 
 MAX_ARTICLE_BYTES = 50 * 1024 * 1024
 
@@ -90,29 +90,11 @@ def decode_article_bytes(data: bytes, *, name: str, encoding: str | None = None)
 def read_article_file(path: Path, *, encoding: str | None = None) -> DecodedText:
     """Read and decode an article file; see `decode_article_bytes` for `encoding` and `certain`."""
     name = path.name or str(path)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise ImportRejected(name, "the file does not exist") from None
-    except OSError as error:
-        raise ImportRejected(name, f"it cannot be read ({error.strerror or error})") from error
-    if stat.S_ISDIR(info.st_mode):
-        raise ImportRejected(name, "it is a folder, not a file")
-    if not stat.S_ISREG(info.st_mode):
-        # Reading a FIFO or a device could block forever.
-        raise ImportRejected(name, "it is not a regular file")
-    if path.suffix.lower() not in ARTICLE_SUFFIXES:
+    if path.suffix.lower() not in ARTICLE_SUFFIXES and not path.is_dir():
         raise ImportRejected(
-            name, f"only plain-text articles (.txt or .md) can be imported, not {path.suffix}"
+            name, f"only plain-text articles (.txt or .md) can be imported, not {path.suffix or 'this file'}"
         )
-    if info.st_size > MAX_ARTICLE_BYTES:
-        raise _too_large(name, info.st_size)
-    try:
-        with path.open("rb") as file:
-            # One byte over the limit, in case the file grew since stat(): decoding then refuses it.
-            data = file.read(MAX_ARTICLE_BYTES + 1)
-    except OSError as error:
-        raise ImportRejected(name, f"it cannot be read ({error.strerror or error})") from error
+    data = read_capped(path, limit=MAX_ARTICLE_BYTES, what="an article")
     return decode_article_bytes(data, name=name, encoding=encoding)
 
 
@@ -215,14 +197,4 @@ def _decode_chosen(data: bytes, encoding: str, name: str) -> DecodedText:
 
 
 def _too_large(name: str, size: int) -> ImportRejected:
-    shown, limit = _human_size(size), _human_size(MAX_ARTICLE_BYTES)
-    if shown == limit:  # just over the limit: rounding would hide the difference
-        shown, limit = f"{size:,} bytes", f"{MAX_ARTICLE_BYTES:,} bytes"
-    return ImportRejected(name, f"it is {shown}, more than the {limit} limit for an article")
-
-
-def _human_size(size: int) -> str:
-    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
-        if size >= factor:
-            return f"{size / factor:.1f} {unit}"
-    return f"{size} bytes"
+    return too_large(name, size, MAX_ARTICLE_BYTES, "an article")

@@ -1,0 +1,56 @@
+"""The one way in for files that come from elsewhere (a colleague, a download, another tool).
+
+Every reader of such files starts here: a regular file only (a FIFO or device could block forever),
+a size cap checked before reading, and one error, `ImportRejected`, whose message names the file
+and says why. Readers of archives or XML will add their checks here (member names that climb out
+of a folder, XML entities through defusedxml), so that no format gets its own weaker gate.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from annotator.formats.errors import ImportRejected
+
+
+def read_capped(path: Path, *, limit: int, what: str) -> bytes:
+    """The bytes of the regular file at `path`, refused when it is larger than `limit` bytes.
+
+    `what` names the kind of file in the message: "more than the 50.0 MB limit for an article".
+    """
+    name = path.name or str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ImportRejected(name, "the file does not exist") from None
+    except OSError as error:
+        raise ImportRejected(name, f"it cannot be read ({error.strerror or error})") from error
+    if stat.S_ISDIR(info.st_mode):
+        raise ImportRejected(name, "it is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ImportRejected(name, "it is not a regular file")
+    if info.st_size > limit:
+        raise too_large(name, info.st_size, limit, what)
+    try:
+        with path.open("rb") as file:
+            data = file.read(limit + 1)  # one byte over, in case the file grew since stat()
+    except OSError as error:
+        raise ImportRejected(name, f"it cannot be read ({error.strerror or error})") from error
+    if len(data) > limit:
+        raise too_large(name, len(data), limit, what)
+    return data
+
+
+def too_large(name: str, size: int, limit: int, what: str) -> ImportRejected:
+    shown, cap = human_size(size), human_size(limit)
+    if shown == cap:  # 50.0 MB against 50.0 MB says nothing: give the bytes
+        shown, cap = f"{size:,} bytes", f"{limit:,} bytes"
+    return ImportRejected(name, f"it is {shown}, more than the {cap} limit for {what}")
+
+
+def human_size(size: int) -> str:
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}"
+    return f"{size} bytes"
