@@ -187,8 +187,18 @@ class ProjectLoader(QObject):
     def __init__(self, window: MainWindow, open_project: Callable[[], object]) -> None:
         super().__init__(window)
         self._open: Callable[[], object] | None = open_project
-        self._import = _DatabaseLayerImport(self)
+        # Owned by the application, not the window: a window closed during the import must not
+        # take a running thread down with it (Qt aborts on that). Quitting waits for it instead.
+        app = QApplication.instance()
+        self._import = _DatabaseLayerImport(app)
         self._import.finished.connect(self.finish)  # queued to the GUI thread
+        if app is not None:
+            app.aboutToQuit.connect(self._import.wait)
+        window.sig_closing.connect(self.abandon)
+
+    def abandon(self) -> None:
+        """The window is closing: open nothing, let the import end on its own."""
+        self._open = None
 
     def start(self) -> None:
         self._import.start()

@@ -64,6 +64,7 @@ def article_tooltip(title: str, outlet: str, published: str, claim_count: int) -
 
 class MainWindow(QMainWindow):
     sig_project_opened = Signal(str)  # the project file's path
+    sig_closing = Signal()  # the window is about to close
 
     def __init__(
         self, settings: QSettings, dialogs: DialogService | None = None, *, build: bool = True
@@ -829,6 +830,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.sig_closing.emit()
         self.save_layout()
         if self.built:
             self.claim_panel.commit_pending()  # a comment still being typed is saved before closing
