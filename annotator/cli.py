@@ -10,8 +10,12 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from annotator.services.review import Agreement
 
 log = logging.getLogger("annotator")
 
@@ -23,6 +27,7 @@ usage:
   annotator [PROJECT] [--annotator NAME]        start the app (on the default project without PROJECT)
   annotator import FILE... --project PROJECT    import .txt/.md articles (creates the project if needed)
   annotator export --project PROJECT --out CSV  write the claims dataset
+  annotator agreement --project PROJECT         agreement between annotators (kappa, alpha)
   annotator COMMAND --help                      the options of a command
 """
 
@@ -70,6 +75,86 @@ def _export_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _agreement_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="annotator agreement",
+        description="Agreement between annotators on source type, confidence and spans.",
+    )
+    parser.add_argument("--project", type=Path, required=True)
+    parser.add_argument("--article", action="append", metavar="ID", help="only this article (repeatable)")
+    parser.add_argument(
+        "--annotator", action="append", metavar="NAME", help="only this annotator (repeatable)"
+    )
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=0.5,
+        help="how much two spans must overlap to be one unit (intersection over union; default 0.5)",
+    )
+    return parser
+
+
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    from annotator.services.project import Project
+
+    if not args.project.exists():
+        raise ValueError(f"There is no project file at “{args.project}”.")
+    if not 0 < args.threshold <= 1:
+        raise ValueError("--threshold must be above 0 and at most 1.")
+    project = Project.open(args.project, create=False)
+    try:
+        result = project.review.agreement(
+            article_ids=args.article, annotator_names=args.annotator, threshold=args.threshold
+        )
+    finally:
+        project.close()
+    {"csv": _agreement_csv, "json": _agreement_json}.get(args.format, _agreement_table)(result)
+    return EXIT_OK
+
+
+def _agreement_csv(result: Agreement) -> None:
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["field", "measure", "annotators", "units", "value"])
+    for figure in result.figures:
+        value = "" if figure.value is None else f"{figure.value:.4f}"
+        writer.writerow([figure.field, figure.measure, " & ".join(figure.annotators), figure.units, value])
+        if figure.value is None:  # empty in the table, the reason beside it for whoever runs it
+            names = " & ".join(figure.annotators)
+            print(f"annotator: {figure.field} {figure.measure} ({names}): {figure.reason}", file=sys.stderr)
+
+
+def _agreement_json(result: Agreement) -> None:
+    import json
+
+    figures = [
+        {
+            "field": f.field,
+            "measure": f.measure,
+            "annotators": list(f.annotators),
+            "units": f.units,
+            "value": f.value,
+            "reason": f.reason,
+        }
+        for f in result.figures
+    ]
+    summary = {"articles": result.articles, "units": len(result.units), "figures": figures}
+    print(json.dumps(summary, indent=2, ensure_ascii=False))
+
+
+def _agreement_table(result: Agreement) -> None:
+    plural = "s" if result.articles != 1 else ""
+    who = ", ".join(result.annotators) or "nobody"
+    print(f"{len(result.units)} units in {result.articles} article{plural} coded by two or more of: {who}")
+    rows = [(f.field, f.measure, " & ".join(f.annotators), str(f.units)) for f in result.figures]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(4)]
+    for row, figure in zip(rows, result.figures, strict=True):
+        value = f"{figure.value:.3f}" if figure.value is not None else f"undefined: {figure.reason}"
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)), value)
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from annotator.services.project import Project
 
@@ -108,7 +193,11 @@ def _cmd_gui(args: argparse.Namespace) -> int:
     return run_app(project_path=args.project, annotator_name=args.annotator)
 
 
-COMMANDS = {"import": (_import_parser, _cmd_import), "export": (_export_parser, _cmd_export)}
+COMMANDS = {
+    "import": (_import_parser, _cmd_import),
+    "export": (_export_parser, _cmd_export),
+    "agreement": (_agreement_parser, _cmd_agreement),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,6 +17,7 @@ from annotator.services.articles import ArticleService
 from annotator.services.claims import ClaimService
 from annotator.services.codebook import CodebookService, seed_codebook
 from annotator.services.exchange import ExchangeService
+from annotator.services.review import ReviewService
 from annotator.services.transactions import Transactions
 
 __all__ = ["NewerProjectError", "NotAProjectError", "Project", "ProjectFileError"]
@@ -37,6 +38,7 @@ class Project:
         self.claims = ClaimService(transactions)
         self.codebook = CodebookService(transactions)
         self.exchange = ExchangeService(transactions)
+        self.review = ReviewService(transactions)
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True) -> Project:
