@@ -30,6 +30,7 @@ class ReviewCancelled(Exception):  # noqa: N818 - an outcome the caller expects,
 class Agreement:
     figures: list[Figure]
     units: list[Unit[Claim]]
+    spans: list[ArticleSpans]  # per article, for the span figure's confusion table
     annotators: tuple[str, ...]
     articles: int  # articles coded by two or more of the annotators
 
@@ -76,4 +77,4 @@ class ReviewService:
         levels = [level.value for level in self._codebook.get().confidence_levels]
         figures = unit_figures(units, annotators, confidence_domain=levels)
         figures.append(character_alpha(spans, annotators))
-        return Agreement(figures, units, annotators, counted)
+        return Agreement(figures, units, spans, annotators, counted)

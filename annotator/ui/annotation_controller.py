@@ -309,6 +309,10 @@ class AnnotationController(QObject):
     def _on_highlight_clicked(self, claim_id: str) -> None:
         self._select(claim_id)
 
+    def select_claim(self, claim_id: str) -> None:
+        """Select a claim of the shown article in the list and mark its text."""
+        self._select(claim_id)
+
     def _select(self, claim_id: str) -> None:
         self.panel.select_claim(claim_id)
         self.view.mark_claim(claim_id)

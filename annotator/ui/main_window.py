@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from annotator.domain.records import Annotator, ArticleSummary, Changes
     from annotator.services.first_look import FirstLook
     from annotator.services.project import Project
+    from annotator.ui.agreement_dialog import AgreementDialog
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +232,12 @@ class MainWindow(QMainWindow):
             "[",
             "Confidence for new claims down",
         )
+        self.agreement_action = self._action(
+            "&Agreement…",
+            self.show_agreement,
+            "Ctrl+Shift+G",
+            "How far the annotators agree: kappa and alpha, and the tables behind them",
+        )
         self.invisibles_action = self._action(
             "Show &Invisible Characters",
             self._show_invisibles,
@@ -245,6 +252,7 @@ class MainWindow(QMainWindow):
             self.paste_action,
             self.export_action,
             self.restore_action,
+            self.agreement_action,
             self.details_action,
             self.codebook_action,
             self.delete_action,
@@ -275,6 +283,8 @@ class MainWindow(QMainWindow):
         edit_menu.addActions([self.details_action, self.codebook_action])
         self.claim_menu = bar.addMenu("&Claim")
         self.view_menu = bar.addMenu("&View")
+        review_menu = bar.addMenu("&Review")
+        review_menu.addAction(self.agreement_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard Shortcuts", self.show_shortcuts, "F1"))
         help_menu.addAction(self._action(f"&About {APP_NAME}", self.show_about))
@@ -332,6 +342,48 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(
             self._action("Previous Article", lambda: self._step_article(-1), "Ctrl+PgUp")
         )
+
+    def show_agreement(self) -> AgreementDialog | None:
+        """Agreement figures over the whole project, computed on a worker thread (with Cancel)."""
+        if self.project is None:
+            return None
+        from PySide6.QtCore import Qt
+
+        from annotator.services.review import ReviewCancelled
+        from annotator.ui.agreement_dialog import AgreementDialog
+        from annotator.ui.background import run_with_progress
+
+        self.claim_panel.commit_pending()
+        review = self.project.review
+        total = len(self.project.articles.list())
+        try:
+            result = run_with_progress(
+                self,
+                "Agreement",
+                "Comparing annotators…",
+                lambda report: review.agreement(progress=report),
+                total=total,
+            )
+        except ReviewCancelled:
+            return None
+        dialog = AgreementDialog(result, self.project.codebook.get(), self.show_claim_at, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()  # not modal: a claim chosen in it shows in the article behind
+        self._agreement_dialog = dialog
+        return dialog
+
+    def show_claim_at(self, article_id: str, claim_id: str | None, start: int, end: int) -> None:
+        """Show an article and select one of its claims (or, without one, a stretch of its text)."""
+        if self._current_article_id() != article_id:
+            for row in range(self.article_list.count()):
+                if self.article_list.item(row).data(ARTICLE_ID_ROLE) == article_id:
+                    self.article_list.setCurrentRow(row)
+                    break
+        if claim_id is not None:
+            self.controller.select_claim(claim_id)
+        else:
+            self.article_view.select_span(start, end)
+        self.activateWindow()
 
     def _show_invisibles(self, show: bool) -> None:
         self.article_view.set_show_invisibles(show)
