@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from annotator.db.errors import ProjectFileError
+from annotator.db.listing import ClaimListing
 from annotator.db.project_file import (
     APPLICATION_ID,
     HEAD_REVISION,
@@ -33,7 +33,7 @@ class FirstLookRows:
     codebook: Codebook
     articles: list[ArticleSummary]
     article: Article | None  # the one to show: last opened, else the first
-    claims: list[Claim]  # the shown article's, by position, without contexts
+    claims: list[Claim]  # the shown article's, by position, without contexts and timestamps
 
 
 def read_first_look(path: Path, last_article_key: str) -> FirstLookRows | None:
@@ -51,7 +51,10 @@ def read_first_look(path: Path, last_article_key: str) -> FirstLookRows | None:
     try:
         connection.execute("BEGIN")  # one consistent snapshot for all the reads below
         return _read(connection, last_article_key)
-    except sqlite3.Error:
+    except (sqlite3.Error, LookupError, TypeError, ValueError):
+        # A damaged or hand-edited file can hold rows that do not fit together (an index that has lost
+        # the article it lists, a claim whose annotator is gone, an offset that is not a number): the
+        # full open deals with such a file.
         return None
     finally:
         connection.close()
@@ -91,42 +94,10 @@ def _read(connection: sqlite3.Connection, last_article_key: str) -> FirstLookRow
 
 def _claims(connection: sqlite3.Connection, article: Article) -> list[Claim]:
     names = dict(connection.execute("SELECT id, name FROM annotator").fetchall())
+    type_ids = [row[0] for row in connection.execute("SELECT id FROM source_type")]
+    listing = ClaimListing.of(names, type_ids)
+    columns, parameters = listing.sql_columns()
     rows = connection.execute(
-        'SELECT id, annotator_id, start, "end", source_type_id, confidence, source, cue, comment,'
-        ' created_at, updated_at FROM claim WHERE article_id = ? ORDER BY start, "end"',
-        (article.id,),
+        f'SELECT {columns} FROM claim WHERE article_id = ? ORDER BY start, "end"', [*parameters, article.id]
     ).fetchall()
-    text, article_id, parse = article.text, article.id, datetime.fromisoformat
-    return [
-        Claim(
-            claim_id,
-            article_id,
-            annotator_id,
-            names[annotator_id],
-            start,
-            end,
-            text[start:end],
-            "",
-            "",
-            type_id,
-            confidence,
-            source,
-            cue,
-            comment,
-            parse(created),
-            parse(updated),
-        )
-        for (
-            claim_id,
-            annotator_id,
-            start,
-            end,
-            type_id,
-            confidence,
-            source,
-            cue,
-            comment,
-            created,
-            updated,
-        ) in rows
-    ]
+    return listing.claims(rows, article.id, article.text)

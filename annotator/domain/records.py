@@ -44,7 +44,8 @@ class Claim(NamedTuple):
 
     A NamedTuple rather than a frozen dataclass: an article with 100,000 claims builds them
     ten times faster, which is most of the time it takes to open. Claims listed for showing an
-    article (`ClaimService.for_article`) carry empty contexts; `ClaimService.get` has them all.
+    article (`ClaimService.for_article`) carry empty contexts and no timestamps (None);
+    `ClaimService.get` has them all.
     """
 
     id: str

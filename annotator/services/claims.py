@@ -27,7 +27,10 @@ class ClaimService:
         self._texts: OrderedDict[str, str] = OrderedDict()
 
     def open_article(self, article_id: str) -> tuple[Article, list[Claim]] | None:
-        """An article and its claims, for showing it, in one read (None if it is gone)."""
+        """An article and its claims, for showing it, in one read (None if it is gone).
+
+        The claims are listed as `for_article` lists them: no context, no timestamps.
+        """
         with self._tx.read() as session:
             article = queries.get_article(article_id, session=session)
             if article is None:
@@ -36,6 +39,7 @@ class ClaimService:
             return article, queries.claims_for_article(article_id, article.text, session=session)
 
     def for_article(self, article_id: str) -> list[Claim]:
+        """The article's claims by position, without their context and timestamps (`get` has those)."""
         with self._tx.read() as session:
             return queries.claims_for_article(article_id, self._text(article_id, session), session=session)
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from annotator.domain.agreement import ArticleSpans, Figure, character_alpha, unit_figures
 from annotator.domain.records import Claim
 from annotator.domain.units import DEFAULT_THRESHOLD, Unit, group_units
 from annotator.services.articles import ArticleService
 from annotator.services.claims import ClaimService
 from annotator.services.codebook import CodebookService
 from annotator.services.transactions import Transactions
+
+if TYPE_CHECKING:  # the agreement maths load numpy (~0.2 s): only when figures are asked for
+    from annotator.domain.agreement import ArticleSpans, Figure
 
 # Called with how many articles are done; answers whether to go on (see ui.background).
 Progress = Callable[[int], bool]
@@ -50,6 +53,8 @@ class ReviewService:
         progress: Progress | None = None,
     ) -> Agreement:
         """Every agreement figure over the chosen articles and annotators (default: all of them)."""
+        from annotator.domain.agreement import ArticleSpans, character_alpha, unit_figures
+
         wanted = set(annotator_names) if annotator_names else None
         ids = list(article_ids) if article_ids else [a.id for a in self._articles.list()]
         units: list[Unit[Claim]] = []

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
-from operator import attrgetter
+from itertools import islice, repeat
+from operator import attrgetter, eq
 from typing import Any
 
 from PySide6.QtCore import (
@@ -53,6 +53,11 @@ _DISPLAY_LIMIT = 400
 # Quotes often open with a quotation mark; sorting should see the first word.
 _QUOTE_LEAD = " \t\r\n\"'(-[\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026\u2039\u203a\u00ab\u00bb"
 _UNKNOWN_POSITION = 1 << 30
+# Ahead of a click, the quote order is worked out in slices of about 10 ms, so that the list stays
+# responsive meanwhile: this many claims' keys, or sorted, or compared with their neighbours, per slice.
+_QUOTE_KEYS_PER_STEP = 8_000
+_QUOTE_RUN_LENGTH = 16_000
+_QUOTE_TIES_PER_STEP = 25_000
 # PySide6 only accepts the sort hint through the explicit overload of the layout signals.
 _LAYOUT_SIGNATURE = ("QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint")
 
@@ -80,13 +85,12 @@ def _annotator_key(claim: Claim) -> str:
     return claim.annotator_name.casefold()
 
 
-def _encoded(key: str) -> bytes:
-    # UTF-8 bytes order as their code points do, so as the str; "surrogatepass" takes any str.
-    return key.encode("utf-8", "surrogatepass")
-
-
 def _quote_keys_of(claims: Iterable[Claim]) -> Iterable[bytes]:
-    """`_quote_key` of each claim, encoded, by C-level calls only (no Python call per claim)."""
+    """`_quote_key` of each claim, UTF-8 encoded, by C-level calls only (no Python call per claim).
+
+    UTF-8 bytes order as their code points do, so as the str, and compare faster; "surrogatepass"
+    takes any str.
+    """
     folded = map(str.casefold, map(str.lstrip, map(_quote_of, claims), repeat(_QUOTE_LEAD)))
     return map(str.encode, folded, repeat("utf-8"), repeat("surrogatepass"))
 
@@ -129,10 +133,14 @@ class ClaimFilter:
 class ClaimsTableModel(QAbstractTableModel):
     """Claims (usually of one article) as rows: quote, type, confidence, annotator.
 
-    Three plain containers, never ORM objects: `_all` (every claim by id), `_article` (every claim in article
+    Plain containers, never ORM objects: `_all` (every claim by id), `_article` (every claim in article
     order) and `_rows` (the claims passing the filter, in the current sort order). Both lists stay sorted at
     all times, so lookups and inserts bisect instead of scanning, and a new sort or filter is one pass over
     `_article`: a stable sort by the column keeps article order among ties in either direction.
+
+    Sorting by quote is the exception: comparing 100,000 quotes takes longer than a click may. So every
+    claim's place in quote order is worked out once, ahead of the click (`advance_quote_order`), and kept
+    up to date claim by claim; a sort by quote then filters `_by_quote` in one pass.
     """
 
     def __init__(self, parent: Any = None) -> None:
@@ -143,13 +151,21 @@ class ClaimsTableModel(QAbstractTableModel):
         self._article: list[Claim] = []
         self._rows: list[Claim] = []
         self._haystacks: dict[str, str] = {}  # filled on the first text filter, then kept up to date
-        self._quote_keys: dict[str, bytes] = {}  # filled on the first sort by quote, then kept up to date
+        # Every claim by quote (`_quote_key`), equal quotes in article order; None until worked out. Beside
+        # it, per claim, whether its quote equals the one before (a descending sort keeps those in order).
+        self._by_quote: list[Claim] | None = None
+        self._quote_ties = bytearray()
+        self._quote_work: Iterator[None] | None = None  # working out `_by_quote`, a slice per step
+        self._quote_hurry = False  # a sort by quote waits for the work: no more slices, no merging
+        # Claims added (True) and removed (False) since that work began, for it to catch up with at the end.
+        self._quote_changes: list[tuple[bool, Claim]] = []
         # Display text of the rows painted so far, by claim id and column; dropped when a claim or the
         # codebook changes. Painting asks for the same few dozen cells over and over.
         self._shown_text: dict[tuple[str, int], str] = {}
         self._types_by_id: dict[str, Any] = {}
-        self._annotator_counts: Counter[str] = Counter()
+        # Who has claims here: names by annotator id, and (made when first needed) their claim counts.
         self._annotator_names: dict[str, str] = {}
+        self._annotator_counts: Counter[str] | None = None
         self._filter = ClaimFilter()
         self._sort_column = ARTICLE_ORDER
         self._descending = False
@@ -220,7 +236,7 @@ class ClaimsTableModel(QAbstractTableModel):
             for index in old_indexes
         ]
         self._sort_column, self._descending = column, descending
-        self._rows = self._ordered(self._passing(self._article))
+        self._rows = self._ordered_rows()
         self.changePersistentIndexList(old_indexes, self._relocate(old_indexes, old_ids))
         self.layoutChanged[_LAYOUT_SIGNATURE].emit([], hint)
 
@@ -246,17 +262,19 @@ class ClaimsTableModel(QAbstractTableModel):
         claims = list(claims)
         self._all = dict(zip(map(_id_of, claims), claims, strict=True))
         self._haystacks = {}
-        self._quote_keys = {}
+        self._by_quote, self._quote_ties, self._quote_work = None, bytearray(), None
+        self._quote_changes = []
         self._shown_text = {}
         if len(self._all) != len(claims):  # a repeated id: the last one counts, at its first place
             claims = list(self._all.values())
-        annotator_ids = list(map(_annotator_id_of, claims))
-        self._annotator_counts = Counter(annotator_ids)
-        self._annotator_names = dict(zip(annotator_ids, map(_annotator_name_of, claims), strict=True))
+        self._annotator_names = dict(
+            zip(map(_annotator_id_of, claims), map(_annotator_name_of, claims), strict=True)
+        )
+        self._annotator_counts = None
         # Usually already in article order (the database sorts them): then this is one linear pass.
         claims.sort(key=_start_key)
         self._article = claims
-        self._rows = self._ordered(self._passing(self._article))
+        self._rows = self._ordered_rows()
         self.endResetModel()
 
     def set_filter(
@@ -275,26 +293,27 @@ class ClaimsTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._filter = new
         # Filtering keeps the order of what it filters, so only a wider filter has to sort again.
-        self._rows = self._passing(self._rows) if narrowing else self._ordered(self._passing(self._article))
+        self._rows = self._passing(self._rows) if narrowing else self._ordered_rows()
         self.endResetModel()
 
     def upsert(self, claim: Claim) -> None:
         """Add `claim`, or replace the claim with its id, keeping the current sort order and filter."""
+        self._counted_annotators()  # before any list changes: it counts what they hold
         old = self._all.get(claim.id)
         old_row = (
             self._find(self._rows, old, self._sort_column, self._descending) if old is not None else None
         )
         if old is not None:
             del self._article[self._find_in_article(old)]
+            self._forget_in_quote_order(old)
             self._forget_annotator(old)
         self._all[claim.id] = claim
         self._forget_shown_text(claim.id)
         self._count_annotator(claim)
         self._article.insert(self._bisect(self._article, claim, ARTICLE_ORDER, False), claim)
+        self._add_to_quote_order(claim)
         if self._haystacks:
             self._haystacks[claim.id] = _haystack(claim)
-        if self._quote_keys:
-            self._quote_keys[claim.id] = _encoded(_quote_key(claim))
 
         shown = self._passes(claim)
         if old_row is None:
@@ -328,11 +347,12 @@ class ClaimsTableModel(QAbstractTableModel):
         claim = self._all.get(claim_id)
         if claim is None:
             return
+        self._counted_annotators()  # before any list changes: it counts what they hold
         row = self._find(self._rows, claim, self._sort_column, self._descending)
         del self._article[self._find_in_article(claim)]
+        self._forget_in_quote_order(claim)
         del self._all[claim_id]
         self._haystacks.pop(claim_id, None)
-        self._quote_keys.pop(claim_id, None)
         self._forget_shown_text(claim_id)
         self._forget_annotator(claim)
         if row is not None:
@@ -363,10 +383,7 @@ class ClaimsTableModel(QAbstractTableModel):
 
     def annotators(self) -> list[tuple[str, str]]:
         """(id, name) of everyone with at least one claim, by name."""
-        return sorted(
-            ((aid, self._annotator_names[aid]) for aid in self._annotator_counts),
-            key=lambda pair: (pair[1].casefold(), pair[0]),
-        )
+        return sorted(self._annotator_names.items(), key=lambda pair: (pair[1].casefold(), pair[0]))
 
     def confidence_text(self, value: int) -> str:
         """ "4 · high", or just the number for a value the codebook has no label for."""
@@ -436,24 +453,124 @@ class ClaimsTableModel(QAbstractTableModel):
             return _annotator_key
         return None
 
-    def _ordered(self, rows: list[Claim]) -> list[Claim]:
-        """`rows` (a fresh list in article order) sorted in place by the current column."""
+    def _ordered_rows(self) -> list[Claim]:
+        """A new list of the claims passing the filter, in the current sort order."""
+        if self._sort_column == QUOTE_COLUMN:
+            self._finish_quote_order()
+            assert self._by_quote is not None
+            # Filtering keeps the order of what it filters.
+            return self._passing(self._quote_descending() if self._descending else self._by_quote)
+        rows = self._passing(self._article)
         key = self._key(self._sort_column)
-        if key is _quote_key:
-            # Casefolding 100,000 quotes costs more than the sort itself: do it once per claim. The keys
-            # are kept UTF-8 encoded: bytes sort in the same (code point) order, and compare faster.
-            self.prepare_quote_keys()
-            quote_keys = self._quote_keys
-            key = lambda claim: quote_keys[claim.id]  # noqa: E731
         if key is not None:
             rows.sort(key=key, reverse=self._descending)  # stable, also when reversed
         return rows
 
-    def prepare_quote_keys(self) -> None:
-        """Compute the quote sort keys now (the panel does it while the user reads, not on the click)."""
-        if len(self._quote_keys) != len(self._all):
-            everything = self._all.values()
-            self._quote_keys = dict(zip(map(_id_of, everything), _quote_keys_of(everything), strict=True))
+    # --- quote order --------------------------------------------------------------------------------------
+
+    def advance_quote_order(self) -> bool:
+        """Do a slice (~10 ms) of working out the quote order ahead of a sort by quote; True once it is
+        done. The panel calls this while the user reads, so that the click does not wait."""
+        if self._by_quote is not None:
+            return True
+        if self._quote_work is None:
+            self._quote_work = self._quote_order_steps()
+        if next(self._quote_work, True) is True:  # the last step is done
+            self._quote_work = None
+        return self._by_quote is not None
+
+    @property
+    def quote_order_ready(self) -> bool:
+        return self._by_quote is not None
+
+    def _finish_quote_order(self) -> None:
+        self._quote_hurry = True
+        try:
+            while not self.advance_quote_order():
+                pass
+        finally:
+            self._quote_hurry = False
+
+    def _quote_order_steps(self) -> Iterator[None]:
+        """Work out `_by_quote` and `_quote_ties` from `_article`, yielding after each slice of work.
+
+        Casefolding 100,000 quotes costs more than sorting them, so each claim's key is made once. The
+        claims' positions are sorted by key as runs, a slice at a time, which one more (stable) sort then
+        merges; in a hurry, the rest is done at once. Claims added or removed meanwhile are put in or
+        taken out at the end, one by one.
+        """
+        claims = list(self._article)
+        count = len(claims)
+        keys: list[bytes] = []
+        while len(keys) < count:
+            end = count if self._quote_hurry else len(keys) + _QUOTE_KEYS_PER_STEP
+            keys.extend(_quote_keys_of(claims[len(keys) : end]))
+            yield
+        key_of = keys.__getitem__
+        order: list[int] = []
+        runs = 0
+        while len(order) < count:
+            end = count if self._quote_hurry else min(count, len(order) + _QUOTE_RUN_LENGTH)
+            order.extend(sorted(range(len(order), end), key=key_of))
+            runs += 1
+            yield
+        if runs > 1:
+            order.sort(key=key_of)  # merges the runs; stable, so equal quotes stay in article order
+        # Whether each claim's quote equals the one before it, in that order.
+        ties = bytearray([0] if count else [])
+        while len(ties) < count:
+            end = count if self._quote_hurry else min(count, len(ties) + _QUOTE_TIES_PER_STEP)
+            neighbours = list(map(key_of, order[len(ties) - 1 : end]))
+            ties.extend(map(eq, islice(neighbours, 1, None), neighbours))
+            yield
+        self._quote_ties = ties
+        self._by_quote = list(map(claims.__getitem__, order))
+        changes, self._quote_changes = self._quote_changes, []
+        for added, claim in changes:
+            (self._add_to_quote_order if added else self._forget_in_quote_order)(claim)
+
+    def _quote_descending(self) -> list[Claim]:
+        """Every claim by quote from the last, equal quotes still in article order."""
+        ascending, ties = self._by_quote, self._quote_ties
+        assert ascending is not None
+        descending = ascending[::-1]
+        count = len(ascending)
+        # Reversing the list reversed each run of equal quotes too: put the runs back in article order.
+        tie = ties.find(1)
+        while tie != -1:
+            first, end = tie - 1, tie + 1
+            while end < count and ties[end]:
+                end += 1
+            descending[count - end : count - first] = ascending[first:end]
+            tie = ties.find(1, end)
+        return descending
+
+    def _add_to_quote_order(self, claim: Claim) -> None:
+        """Put a new or changed claim at its place in the quote order, if that has been worked out."""
+        if self._by_quote is None:
+            if self._quote_work is not None:
+                self._quote_changes.append((True, claim))
+            return
+        by_quote, ties = self._by_quote, self._quote_ties
+        row = self._bisect(by_quote, claim, QUOTE_COLUMN, False)
+        key = _quote_key(claim)
+        if row < len(by_quote) and _quote_key(by_quote[row]) == key:
+            ties[row] = 1  # it led its run of equal quotes; the new claim leads now
+        by_quote.insert(row, claim)
+        ties.insert(row, 1 if row > 0 and _quote_key(by_quote[row - 1]) == key else 0)
+
+    def _forget_in_quote_order(self, claim: Claim) -> None:
+        if self._by_quote is None:
+            if self._quote_work is not None:
+                self._quote_changes.append((False, claim))
+            return
+        row = self._find(self._by_quote, claim, QUOTE_COLUMN, False)
+        assert row is not None, "every known claim has its place in quote order"
+        ties = self._quote_ties
+        if not ties[row] and row + 1 < len(ties) and ties[row + 1]:
+            ties[row + 1] = 0  # it led its run of equal quotes: the next one leads now
+        del self._by_quote[row]
+        del ties[row]
 
     def _bisect(self, rows: list[Claim], claim: Claim, column: int, descending: bool) -> int:
         """The first row of `rows` (sorted by `column`, then start) that does not sort before `claim`."""
@@ -516,6 +633,8 @@ class ClaimsTableModel(QAbstractTableModel):
     def _passing(self, claims: list[Claim]) -> list[Claim]:
         """A new list of the claims in `claims` that pass the filter, in the same order."""
         f = self._filter
+        if not f.active:
+            return list(claims)
         # One comprehension per criterion: far faster than one Python predicate call per claim.
         if f.type_ids is not None:
             claims = [c for c in claims if c.source_type_id in f.type_ids]
@@ -528,19 +647,25 @@ class ClaimsTableModel(QAbstractTableModel):
                 self._haystacks = {claim.id: _haystack(claim) for claim in self._all.values()}
             haystacks, text = self._haystacks, f.text
             claims = [c for c in claims if text in haystacks[c.id]]
-        return claims if claims is not self._article and claims is not self._rows else list(claims)
+        return claims
 
     def _forget_shown_text(self, claim_id: str) -> None:
         if self._shown_text:
             for column in range(len(_HEADERS)):
                 self._shown_text.pop((claim_id, column), None)
 
+    def _counted_annotators(self) -> Counter[str]:
+        if self._annotator_counts is None:  # counted on the first single-claim change, not on each open
+            self._annotator_counts = Counter(map(_annotator_id_of, self._article))
+        return self._annotator_counts
+
     def _count_annotator(self, claim: Claim) -> None:
-        self._annotator_counts[claim.annotator_id] += 1
+        self._counted_annotators()[claim.annotator_id] += 1
         self._annotator_names[claim.annotator_id] = claim.annotator_name
 
     def _forget_annotator(self, claim: Claim) -> None:
-        self._annotator_counts[claim.annotator_id] -= 1
-        if self._annotator_counts[claim.annotator_id] <= 0:
-            del self._annotator_counts[claim.annotator_id]
+        counts = self._counted_annotators()
+        counts[claim.annotator_id] -= 1
+        if counts[claim.annotator_id] <= 0:
+            del counts[claim.annotator_id]
             self._annotator_names.pop(claim.annotator_id, None)

@@ -102,6 +102,32 @@ def damaged(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def article_index_lost(path: Path) -> None:
+    """The article's primary-key index no longer finds the article shown (found by fuzz/project_file.py)."""
+    _, shown = populated_project(path)
+    with sqlite3.connect(path) as connection:
+        (root,) = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_article_1'"
+        ).fetchone()
+        (page_size,) = connection.execute("PRAGMA page_size").fetchone()
+    connection.close()
+    data = bytearray(path.read_bytes())
+    at = data.index(shown.encode(), (root - 1) * page_size, root * page_size)
+    data[at] ^= 0x01  # one bit of the id as the index holds it
+    path.write_bytes(bytes(data))
+
+
+def edited(*statements: str):  # type: ignore[no-untyped-def]
+    def change(path: Path) -> None:
+        populated_project(path)
+        with sqlite3.connect(path) as connection:  # foreign keys are off in a bare connection
+            for statement in statements:
+                connection.execute(statement)
+        connection.close()
+
+    return change
+
+
 @pytest.mark.parametrize(
     "make",
     [
@@ -112,6 +138,9 @@ def damaged(path: Path) -> None:
         pytest.param(revision("0000"), id="older schema"),
         pytest.param(revision("9999"), id="newer schema"),
         pytest.param(damaged, id="damaged"),
+        pytest.param(article_index_lost, id="index without the shown article"),
+        pytest.param(edited("DELETE FROM annotator WHERE name = 'Ben'"), id="claims of a deleted annotator"),
+        pytest.param(edited("UPDATE claim SET start = 'soon'"), id="an offset that is not a number"),
     ],
 )
 def test_anything_but_an_up_to_date_project_takes_the_full_open(tmp_path, make):
@@ -149,5 +178,12 @@ def test_importing_it_loads_no_sqlalchemy():
         "import sys, annotator.services.first_look; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'alembic')))"
     )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_opening_a_project_loads_no_numpy():
+    """The agreement maths (numpy, krippendorff: ~0.2 s and a thread pool) load only when asked for."""
+    code = "import sys, annotator.services.project; print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'krippendorff'}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -48,9 +48,13 @@ def _stored(project: Project, article_id: str) -> list[Claim]:
     """Every claim of the article as the file holds it, contexts included."""
     listed = project.claims.for_article(article_id)
     full = [project.claims.get(claim.id) for claim in listed]
-    # The listing for the article view is the same claims, minus their context.
-    assert listed == [c._replace(context_before="", context_after="") for c in full]
+    # The listing for the article view is the same claims, minus their context and timestamps.
+    assert listed == [_as_listed(c) for c in full]
     return full
+
+
+def _as_listed(claim: Claim) -> Claim:
+    return claim._replace(context_before="", context_after="", created_at=None, updated_at=None)
 
 
 # --- create ----------------------------------------------------------------------------------
@@ -371,9 +375,5 @@ def test_open_article_gives_the_article_and_its_listed_claims(project: Project, 
     claim = _create(project, article_id, 10, 30)
     article, claims = project.claims.open_article(article_id)
     assert article == project.articles.get(article_id)
-    assert (
-        claims
-        == project.claims.for_article(article_id)
-        == [claim._replace(context_before="", context_after="")]
-    )
+    assert claims == project.claims.for_article(article_id) == [_as_listed(claim)]
     assert project.claims.open_article("no-such-article") is None

@@ -508,7 +508,15 @@ def test_an_edit_that_comes_back_is_not_sent_again(qtbot, panel, claims):
     assert received == [{"source": "an aide"}]
 
 
-def test_delete_and_adjust_buttons_request_their_action(qtbot, panel, claims):
+def test_delete_and_adjust_buttons_request_their_action(qtbot, claims, monkeypatch):
+    # As at start-up: no icons yet (another test may have loaded them for the whole process).
+    monkeypatch.setattr(icons, "_loaded", False)
+    monkeypatch.setattr(icons, "_pending", [])
+    panel = ClaimPanel()
+    qtbot.addWidget(panel)
+    panel.set_codebook(make_codebook())
+    panel.set_claims(claims)
+    panel.show()
     panel.select_claim(claims[1].id)
     assert panel.editor.delete_button.icon().isNull()  # icons load after the window's first paint
     icons.load_pending()
@@ -633,14 +641,14 @@ def test_screenshot(qtbot, panel):
     assert panel.grab().save(str(SCREENSHOT))
 
 
-def test_a_long_list_prepares_its_quote_sort_keys_while_idle(qtbot, panel, claims):
+def test_a_long_list_prepares_its_quote_order_while_idle(qtbot, panel, claims):
     from annotator.ui import claim_panel as module
 
     many = [
         c._replace(id=f"{c.id}-{i}", start=c.start + i)
-        for i in range(module._SORT_KEYS_AHEAD_FROM)
+        for i in range(module._QUOTE_ORDER_AHEAD_FROM)
         for c in claims[:1]
     ]
     panel.set_claims(many)
-    assert panel.model._quote_keys == {}  # not on the way to showing the article
-    qtbot.waitUntil(lambda: len(panel.model._quote_keys) == len(many), timeout=5000)
+    assert not panel.model.quote_order_ready  # not on the way to showing the article
+    qtbot.waitUntil(lambda: panel.model.quote_order_ready, timeout=5000)

@@ -249,6 +249,149 @@ def test_sort_keeps_persistent_indexes_on_the_same_claim():
     assert persistent.column() == 1
 
 
+def _quote_sorted(claims: list[Claim], descending: bool) -> list[tuple[str, int]]:
+    """(casefolded quote, start) in the order a sort by quote shows, computed the plain way."""
+    in_article = sorted(claims, key=lambda c: c.start)
+    rows = sorted(in_article, key=lambda c: c.quote.lstrip("“ ").casefold(), reverse=descending)
+    return [(c.quote.lstrip("“ ").casefold(), c.start) for c in rows]
+
+
+def _shown(model: ClaimsTableModel) -> list[tuple[str, int]]:
+    return [(c.quote.lstrip("“ ").casefold(), c.start) for c in map(model.claim_at, range(model.rowCount()))]
+
+
+@pytest.fixture
+def small_quote_steps(monkeypatch):
+    """Slices of a few claims, so that small lists go through every step: keys, runs, merge and ties."""
+    from annotator.ui import claims_model
+
+    monkeypatch.setattr(claims_model, "_QUOTE_KEYS_PER_STEP", 3)
+    monkeypatch.setattr(claims_model, "_QUOTE_RUN_LENGTH", 4)
+    monkeypatch.setattr(claims_model, "_QUOTE_TIES_PER_STEP", 5)
+
+
+def _tied_claims(rng: random.Random, count: int) -> list[Claim]:
+    """Claims with many equal quotes (in any case, some behind an opening quotation mark) and starts."""
+    words = ["Alpha", "alpha", "“beta", "Beta", "gamma", "ALPHA b", "delta", "“Delta"]
+    return [make_claim(rng.choice(words), start=rng.randrange(30)) for _ in range(count)]
+
+
+def test_quote_order_is_worked_out_in_steps_and_then_sorts_without_comparing(small_quote_steps):
+    rng = random.Random(11)
+    claims = _tied_claims(rng, 40)
+    model = model_with(claims)
+    steps = 1
+    while not model.advance_quote_order():
+        steps += 1
+    assert steps > 5  # keys, runs and merge each took steps of their own
+    assert model.quote_order_ready and model.advance_quote_order()
+    model.sort(QUOTE_COLUMN, ASC)
+    assert _shown(model) == _quote_sorted(claims, descending=False)
+    model.sort(QUOTE_COLUMN, DESC)
+    # Equal quotes stay in article order in both directions.
+    assert _shown(model) == _quote_sorted(claims, descending=True)
+
+
+@pytest.mark.parametrize("steps_first", [0, 3, 16, 27, 30])
+def test_a_sort_by_quote_finishes_the_quote_order_from_wherever_it_got(small_quote_steps, steps_first):
+    claims = _tied_claims(random.Random(steps_first), 45)
+    model = model_with(claims)
+    for _ in range(steps_first):  # 15 slices of keys, 12 runs, then the merge and 9 slices of ties
+        model.advance_quote_order()
+    model.sort(QUOTE_COLUMN, DESC)
+    assert _shown(model) == _quote_sorted(claims, descending=True)
+    fresh = model_with(claims)
+    fresh._finish_quote_order()
+    assert model._by_quote == fresh._by_quote
+    assert model._quote_ties == fresh._quote_ties
+
+
+def test_quote_order_follows_added_changed_and_removed_claims(small_quote_steps):
+    rng = random.Random(5)
+    claims = _tied_claims(rng, 30)
+    model = model_with(claims)
+    model._finish_quote_order()
+    model.sort(CONFIDENCE_COLUMN, ASC)  # the quote order is kept up to date while another column shows
+    current = {c.id: c for c in claims}
+    for step in range(120):
+        action = rng.random()
+        if action < 0.4 or not current:
+            claim = _tied_claims(rng, 1)[0]
+        elif action < 0.7:
+            old = rng.choice(list(current.values()))
+            claim = old._replace(quote=rng.choice(["alpha", "Beta", "zeta"]), start=rng.randrange(30))
+        else:
+            gone = rng.choice(list(current))
+            model.remove(gone)
+            del current[gone]
+            continue
+        model.upsert(claim)
+        current[claim.id] = claim
+        if step % 10 == 0:
+            direction = rng.choice([ASC, DESC])
+            model.sort(QUOTE_COLUMN, direction)
+            expected = _quote_sorted(list(model.all_claims()), descending=direction == DESC)
+            assert _shown(model) == expected
+            model.sort(CONFIDENCE_COLUMN, ASC)
+    # The kept order is the one a fresh model works out.
+    fresh = model_with(list(model.all_claims()))
+    fresh._finish_quote_order()
+    assert [(c.quote, c.start) for c in model._by_quote] == [(c.quote, c.start) for c in fresh._by_quote]
+    assert model._quote_ties == fresh._quote_ties
+
+
+@pytest.mark.parametrize("by_sorting", [True, False])
+def test_changes_while_the_quote_order_is_worked_out_are_caught_up_with(small_quote_steps, by_sorting):
+    rng = random.Random(3)
+    claims = _tied_claims(rng, 20)
+    model = model_with(claims)
+    late = make_claim("Aardvark", start=7)
+    for step in range(40):
+        model.advance_quote_order()
+        if step == 2:
+            model.upsert(late)
+            model.remove(claims[0].id)
+        elif step in (6, 12, 17):  # in the keys, the runs and the ties
+            model.upsert(claims[step]._replace(quote="aardvark!"))
+            model.upsert(_tied_claims(rng, 1)[0])
+            model.remove(claims[step + 1].id)
+        if by_sorting and step == 14:
+            model.sort(QUOTE_COLUMN, ASC)  # finishes the work at once
+    assert model.quote_order_ready
+    model.sort(QUOTE_COLUMN, DESC)
+    model.sort(QUOTE_COLUMN, ASC)
+    assert model.claim_at(0).id == late.id
+    assert _shown(model) == _quote_sorted(list(model.all_claims()), descending=False)
+    assert model.row_of(claims[0].id) is None
+    fresh = model_with(list(model.all_claims()))
+    fresh._finish_quote_order()
+    assert model._by_quote == fresh._by_quote
+    assert model._quote_ties == fresh._quote_ties
+
+
+def test_a_filtered_sort_by_quote_keeps_the_quote_order(small_quote_steps):
+    claims = _tied_claims(random.Random(8), 30)
+    model = model_with(claims)
+    model.set_filter(text="alpha")
+    model.sort(QUOTE_COLUMN, DESC)
+    passing = [c for c in claims if "alpha" in c.quote.casefold()]
+    assert _shown(model) == _quote_sorted(passing, descending=True)
+    model.set_filter()
+    assert _shown(model) == _quote_sorted(claims, descending=True)
+
+
+def test_model_tester_with_a_prepared_quote_order(qtmodeltester, small_quote_steps):
+    model = model_with(_tied_claims(random.Random(2), 12))
+    model._finish_quote_order()
+    qtmodeltester.check(model)
+    model.sort(QUOTE_COLUMN, DESC)
+    model.upsert(make_claim("beta", start=3))
+    model.sort(QUOTE_COLUMN, ASC)
+    model.remove(model.claim_at(0).id)
+    model.set_filter(text="a")
+    model.sort(QUOTE_COLUMN, DESC)
+
+
 def test_sorting_a_hundred_thousand_claims_stays_consistent():
     rng = random.Random(7)
     types = ("t-official", "t-unnamed", "t-speculation")

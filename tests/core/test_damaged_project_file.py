@@ -1,0 +1,49 @@
+"""A project file whose schema is damaged into bytes that are not UTF-8 (found by fuzz/project_file.py).
+
+SQLite's message about such a schema quotes the damaged bytes, and Python's sqlite3 module then raises
+UnicodeDecodeError instead of DatabaseError: every reader of a file must still answer in its own terms.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.db.errors import NotAProjectError
+from annotator.db.project_file import damage_report
+from annotator.services.first_look import first_look
+from annotator.services.project import Project
+from tests.core.factories import add_article, open_project, sha256_of
+
+
+@pytest.fixture
+def damaged_schema(tmp_path: Path) -> Path:
+    path = tmp_path / "p.sqlite"
+    project = open_project(path)
+    add_article(project, "The mayor said the bridge will reopen in May.")
+    project.close()
+    data = bytearray(path.read_bytes())
+    # The first page holds the schema: spoil the SQL just before one of its constraints.
+    at = data.index(b"CONSTRAINT", 100, 4096)
+    data[at - 6 : at] = b"\xb2\xaa\xb3\xb3\xd3\xdf"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_the_damage_report_quotes_sqlite(damaged_schema: Path) -> None:
+    report = damage_report(damaged_schema)
+    assert report is not None
+    assert report.startswith("malformed database schema")
+    assert "\ufffd" in report  # the bytes that are not UTF-8
+
+
+def test_the_first_look_leaves_it_to_the_full_open(damaged_schema: Path) -> None:
+    assert first_look(damaged_schema) is None
+
+
+def test_the_full_open_refuses_it_untouched(damaged_schema: Path) -> None:
+    before = sha256_of(damaged_schema)
+    with pytest.raises(NotAProjectError, match="malformed database schema"):
+        Project.open(damaged_schema)
+    assert sha256_of(damaged_schema) == before
