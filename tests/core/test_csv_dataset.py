@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.formats.csv_dataset import COLUMNS, DatasetRow, neutralise_cell, write_dataset
+from tests.core.csv_reference import reference_csv
 
 TEXT_COLUMNS = tuple(
     c for c in COLUMNS if c not in {"start", "end", "confidence", "created_at", "updated_at"}
@@ -334,3 +335,106 @@ def test_progress_is_reported_and_cancelling_keeps_the_old_file(
         write_dataset([_row()] * 7, out, progress=lambda n: False)
     assert out.read_text(encoding="utf-8") == "an earlier export"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "new.csv"]
+
+
+# --- the fast writer writes what csv.writer wrote -----------------------------------------------
+
+
+# Text that sits on the edges of the rules: the formula guard's white space and triggers (and the
+# UTF-8 neighbours of the no-break space, C2 A0), the characters that force quotes, and non-ASCII
+# text of every width.
+EDGES = " \n\r\t\u00a0\u00c2\u00a9\u0100=+-@\"',;a1Z\uff1d\u2019\U0001f600\u0000"
+edge_text = st.text(alphabet=EDGES, max_size=8) | st.text(max_size=30) | st.sampled_from(HOSTILE + TRICKY)
+times = (
+    st.none()
+    | st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=-3)), None]))
+    | st.datetimes().map(lambda moment: moment.isoformat() + "Z")
+    | edge_text
+)
+
+
+@st.composite
+def dataset_rows(draw: st.DrawFn) -> list[DatasetRow]:
+    documents = draw(st.lists(st.tuples(*[edge_text] * 5), min_size=1, max_size=3))
+    rows = []
+    for i in range(draw(st.integers(0, 12))):
+        document = draw(st.sampled_from(documents))
+        rows.append(
+            DatasetRow(
+                draw(st.sampled_from([f"c{i}", "-c", "=1"])),
+                *document,
+                draw(edge_text),
+                draw(st.integers(-5, 10**12)),
+                # Not only ints: the writer writes any value as the csv module would.
+                draw(st.integers(0, 10**6) | st.none() | st.floats(allow_nan=False)),
+                draw(edge_text),
+                draw(edge_text),
+                draw(edge_text),
+                draw(edge_text),
+                draw(st.integers(-1, 9)),
+                draw(edge_text),
+                draw(edge_text),
+                draw(edge_text),
+                draw(edge_text | st.none()),
+                draw(times),
+                draw(times),
+            )
+        )
+    return rows
+
+
+@given(dataset_rows(), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_every_byte_is_what_the_csv_module_wrote(rows: list[DatasetRow], exact: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "claims.csv"
+        assert write_dataset(rows, path, exact=exact) == len(rows)
+        assert path.read_bytes() == reference_csv(rows, exact=exact)
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_many_batches_and_documents_are_written_as_the_csv_module_wrote(tmp_path: Path, exact: bool) -> None:
+    # More rows than a batch and than PROGRESS_EVERY, in runs of documents that start and end
+    # inside batches, with cells of every kind of trouble in every column.
+    texts = [*HOSTILE, *TRICKY, "plain", "", "a, b", " -1", "2026-11-25T14:03:09.123456Z"]
+    rows = [
+        _row(
+            claim_id=f"c{i:05}",
+            document_id=f"d{i // 700}",
+            document_title=texts[i // 700],
+            annotator=texts[i % 5],
+            start=i,
+            end=i + 7,
+            quote=texts[i % len(texts)],
+            context_before=texts[(i * 7) % len(texts)],
+            context_after=texts[(i * 11) % len(texts)],
+            source=texts[(i * 3) % len(texts)] if i % 300 < 20 else "",
+            comment=texts[i % 4],
+            confidence=i % 5,
+            created_at=texts[-1] if i % 1000 else datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+            updated_at=texts[i % len(texts)] if i % 997 == 0 else texts[-1],
+        )
+        for i in range(4321)
+    ]
+    path = tmp_path / "claims.csv"
+    assert write_dataset(rows, path, exact=exact) == len(rows)
+    assert path.read_bytes() == reference_csv(rows, exact=exact)
+
+
+def test_a_row_of_the_wrong_length_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="20 values"):
+        write_dataset([tuple(_row())[:-1]], tmp_path / "claims.csv")
+    assert _names(tmp_path) == []
+
+
+def test_progress_comes_at_every_multiple_whatever_the_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.formats import csv_dataset
+
+    monkeypatch.setattr(csv_dataset, "PROGRESS_EVERY", 100)
+    seen: list[int] = []
+    rows = [_row(claim_id=f"c{i}", document_id=f"d{i // 130}") for i in range(1050)]
+    assert write_dataset(rows, tmp_path / "claims.csv", progress=lambda n: seen.append(n) or True) == 1050
+    assert seen == list(range(100, 1001, 100))
+    assert (tmp_path / "claims.csv").read_bytes() == reference_csv(rows)

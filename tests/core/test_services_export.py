@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from annotator.services.project import Project
 from tests.core.factories import UNICODE_ARTICLE, add_claim, open_project
@@ -262,3 +263,153 @@ def test_the_file_starts_with_a_bom_and_uses_crlf_between_records(tmp_path: Path
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf" + ",".join(HEADER).encode() + b"\r\n")
     assert data.endswith(b"\r\n")
+
+
+# --- the fast export writes what the straightforward one wrote ------------------------------------
+
+AWKWARD = (
+    "=1+1",
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    " =HYPERLINK(1)",
+    "\u00a0=1",
+    "\n+1",
+    'she said "no", twice',
+    "line one\nline two",
+    "windows\r\nline",
+    "a, b",
+    "\U0001f600 \U0001f469\U0001f3fd\u200d\U0001f52c",
+    "قال المتحدث",
+    "cafe\u0301",
+    "\u00c2=not a formula",
+    "nul\u0000inside",
+    "",
+    " ",
+    "plain",
+)
+
+
+@pytest.fixture
+def crowded(tmp_path: Path):
+    """Articles, names and a codebook full of awkward text, and 700 claims put straight into the table.
+
+    Straight into the table (as the benchmark does) so that quotes and contexts can hold anything,
+    and claims can share a span (then their ids decide the order).
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from annotator.db import queries
+
+    project = open_project(tmp_path / "crowded.sqlite")
+    first = project.articles.add_text(PLAIN_ARTICLE, title='Bridge, "the" =1', outlet="=cmd", url=" -1").article_id
+    second = project.articles.add_text(UNICODE_ARTICLE, title="@Talks", published="2024-05-02").article_id
+    third = project.articles.add_text("An article without claims.", title="Empty").article_id
+    people = [project.annotator(name) for name in ("=Ann", 'Bea "B", the second', "Zoë 😀")]
+    book = project.codebook.get()
+    project.codebook.update_type(book.active_types[0].id, name='@unnamed, "x"')
+    project.codebook.relabel_level(4, "+sure\nquite")
+    types = [t.id for t in project.codebook.get().active_types]
+    moment = datetime(2026, 11, 25, 14, 3, 9, 123456, tzinfo=UTC)
+    rows = []
+    for i in range(700):
+        text = AWKWARD[i % len(AWKWARD)]
+        rows.append(
+            {
+                "id": f"{(i * 7919) % 1000:03}-claim-{i}",
+                "article_id": first if i % 10 else second,
+                "annotator_id": people[i % 3].id,
+                "start": (i * 37) % 50,  # many claims share a start, some a whole span
+                "end": (i * 37) % 50 + i % 3,
+                "quote": text,
+                "context_before": AWKWARD[(i * 3) % len(AWKWARD)],
+                "context_after": AWKWARD[(i * 5) % len(AWKWARD)],
+                "source_type_id": types[i % len(types)],
+                "confidence": 1 + i % 5,
+                "source": text if i % 7 == 0 else "",
+                "cue": "said" if i % 2 else "",
+                "comment": AWKWARD[(i * 11) % len(AWKWARD)] if i % 3 == 0 else "",
+                "created_at": moment + timedelta(seconds=i),
+                "updated_at": moment + timedelta(days=1, microseconds=i),
+            }
+        )
+    with project._tx.begin() as session:
+        queries.insert_claims(rows, session=session)
+    yield project, (first, second, third), [p.name for p in people]
+    project.close()
+
+
+@pytest.mark.parametrize("exact", [False, True])
+@pytest.mark.parametrize(
+    "filters",
+    ["everything", "one article", "two annotators", "an article and an annotator", "the empty article"],
+)
+def test_the_export_is_byte_for_byte_the_straightforward_one(
+    tmp_path: Path, crowded, exact: bool, filters: str
+) -> None:
+    from tests.core.csv_reference import reference_csv, reference_rows
+
+    project, (first, second, third), names = crowded
+    article_ids, annotator_names = {
+        "everything": (None, None),
+        "one article": ([second], None),
+        "two annotators": (None, names[1:]),
+        "an article and an annotator": ([first], names[:1]),
+        "the empty article": ([third], None),
+    }[filters]
+    out = tmp_path / "claims.csv"
+    count = project.exchange.export_csv(out, article_ids=article_ids, annotator_names=annotator_names, exact=exact)
+    with project._tx.read() as session:
+        rows = list(reference_rows(session, article_ids, annotator_names))
+    assert count == len(rows)
+    assert out.read_bytes() == reference_csv(rows, exact=exact)
+
+
+def test_a_long_export_reports_progress_and_stops_when_cancelled(
+    tmp_path: Path, crowded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.formats import csv_dataset
+
+    project, _, _ = crowded
+    monkeypatch.setattr(csv_dataset, "PROGRESS_EVERY", 100)
+    seen: list[int] = []
+    assert project.exchange.export_csv(tmp_path / "all.csv", progress=lambda n: seen.append(n) or True) == 700
+    assert seen == [100, 200, 300, 400, 500, 600, 700]
+
+    out = tmp_path / "claims.csv"
+    out.write_text("an older export\n", encoding="utf-8")
+    seen.clear()
+    with pytest.raises(csv_dataset.ExportCancelled):
+        project.exchange.export_csv(out, progress=lambda n: seen.append(n) or n < 300)
+    assert seen == [100, 200, 300]
+    assert out.read_text(encoding="utf-8") == "an older export\n"
+    assert sorted(p.name for p in tmp_path.glob("*.csv*")) == ["all.csv", "claims.csv"]
+    assert not list(tmp_path.glob(".claims.csv.*"))
+    # The cancelled export's query was closed with its transaction: the project still writes and exports.
+    add_claim(project, project.articles.list()[0].id, project.annotator("Ann"), 0, 3)
+    assert project.exchange.export_csv(out) == 701
+
+
+def test_claims_of_no_article_are_left_out_as_before(tmp_path: Path, crowded) -> None:
+    import sqlite3
+
+    from tests.core.csv_reference import reference_csv, reference_rows
+
+    project, _, _ = crowded
+    path = tmp_path / "crowded.sqlite"
+    with project._tx.read() as session:
+        row = session.execute(text("SELECT * FROM claim LIMIT 1")).mappings().one()
+    # Only a damaged file (or one edited with foreign keys off) has a claim whose article is gone.
+    raw = sqlite3.connect(path)
+    with raw:
+        raw.execute(
+            f"INSERT INTO claim ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            [*({**row, "id": "orphan", "article_id": "no such article"}).values()],
+        )
+    raw.close()
+    out = tmp_path / "claims.csv"
+    assert project.exchange.export_csv(out) == 700
+    with project._tx.read() as session:
+        assert out.read_bytes() == reference_csv(list(reference_rows(session)))

@@ -406,13 +406,13 @@ def test_export_runs_off_the_gui_thread_and_can_be_cancelled(qtbot, settings, tm
         qtbot.keyClick(window.article_view, Qt.Key.Key_1)
     monkeypatch.setattr(csv_dataset, "PROGRESS_EVERY", 5)
     threads: list[str] = []
-    real_cells = csv_dataset._cells
+    real_lines = csv_dataset._lines  # formats each batch of claims
 
-    def spy(row, exact):  # type: ignore[no-untyped-def]
+    def spy(*args):  # type: ignore[no-untyped-def]
         threads.append(threading.current_thread().name)
-        return real_cells(row, exact)
+        return real_lines(*args)
 
-    monkeypatch.setattr(csv_dataset, "_cells", spy)
+    monkeypatch.setattr(csv_dataset, "_lines", spy)
     out = tmp_path / "claims.csv"
     window.dialogs.save_answers.append(out)
     window.export_dataset()
@@ -589,3 +589,19 @@ def test_several_files_are_imported_off_the_gui_thread_and_questions_come_after(
     assert len([q for q in window.dialogs.asked if q.startswith("encoding:")]) == 1  # asked once, after
     ((title, message),) = window.dialogs.errors
     assert "photo.txt" in message and "binary" in message
+
+
+def test_closing_the_window_while_the_project_still_opens_opens_nothing(qtbot, settings, tmp_path):
+    from annotator.app import start_window
+
+    path = tmp_path / "p.sqlite"
+    project_with_a_claim(path)
+    window = started_frame(qtbot, settings)
+    assert start_window(window, path, "Ana")
+    assert window.project is None
+    window.close()  # before the event loop delivers the loaded database layer
+    qtbot.wait(200)
+    assert window.project is None
+    reopened = Project.open(path)  # and the file is as it was, free for the next open
+    assert len(reopened.articles.list()) == 1
+    reopened.close()
