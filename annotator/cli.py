@@ -27,6 +27,7 @@ usage:
   annotator [PROJECT] [--annotator NAME]        start the app (on the default project without PROJECT)
   annotator import FILE... --project PROJECT    import .txt/.md articles (creates the project if needed)
   annotator export --project PROJECT --out CSV  write the claims dataset
+  annotator merge OTHER --project PROJECT       merge a colleague's project file into this one
   annotator agreement --project PROJECT         agreement between annotators (kappa, alpha)
   annotator COMMAND --help                      the options of a command
 """
@@ -72,6 +73,17 @@ def _export_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write cells exactly as annotated, without the guard against spreadsheet formulas",
     )
+    return parser
+
+
+def _merge_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="annotator merge",
+        description="Copy a colleague's articles, annotators, codebook entries and claims into this project."
+        " Their file is only read.",
+    )
+    parser.add_argument("other", type=Path, metavar="OTHER", help="the colleague's project file")
+    parser.add_argument("--project", type=Path, required=True, help="the project to merge into")
     return parser
 
 
@@ -187,6 +199,20 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_merge(args: argparse.Namespace) -> int:
+    from annotator.services.project import Project
+
+    if not args.project.exists():
+        raise ValueError(f"There is no project file at “{args.project}”.")
+    project = Project.open(args.project, create=False)
+    try:
+        report = project.merge.merge_from(args.other)
+    finally:
+        project.close()
+    print(report.summary())
+    return EXIT_OK
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     from annotator.app import run_app
 
@@ -197,6 +223,7 @@ COMMANDS = {
     "import": (_import_parser, _cmd_import),
     "export": (_export_parser, _cmd_export),
     "agreement": (_agreement_parser, _cmd_agreement),
+    "merge": (_merge_parser, _cmd_merge),
 }
 
 

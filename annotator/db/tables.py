@@ -131,3 +131,32 @@ class ClaimRow(SQLModel, table=True):
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+
+
+class ClaimHistoryRow(SQLModel, table=True):
+    """A claim as it was before a merge replaced it (or a colleague's older version of it).
+
+    A snapshot, not a link: no foreign keys, so deleting a claim, an annotator or a type never
+    has to touch the history, and the history never stops them being deleted.
+    """
+
+    __tablename__ = "claim_history"
+
+    id: str = Field(primary_key=True, max_length=36)
+    claim_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    article_id: str = Field(max_length=36)
+    annotator_id: str = Field(max_length=36)
+    start: int
+    end: int
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    context_before: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    context_after: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    source_type_id: str = Field(max_length=36)
+    confidence: int
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    cue: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+    replaced_at: datetime = _timestamp()  # when this version stopped being the claim
+    reason: str = Field(sa_column=Column(Text, nullable=False))  # "merged from colleague.sqlite", ...

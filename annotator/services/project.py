@@ -17,6 +17,7 @@ from annotator.services.articles import ArticleService
 from annotator.services.claims import ClaimService
 from annotator.services.codebook import CodebookService, seed_codebook
 from annotator.services.exchange import ExchangeService
+from annotator.services.merge import MergeService
 from annotator.services.review import ReviewService
 from annotator.services.transactions import Transactions
 
@@ -38,6 +39,7 @@ class Project:
         self.claims = ClaimService(transactions)
         self.codebook = CodebookService(transactions)
         self.exchange = ExchangeService(transactions)
+        self.merge = MergeService(transactions, path)
         self.review = ReviewService(transactions)
 
     @classmethod
