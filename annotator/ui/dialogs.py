@@ -33,6 +33,16 @@ class DialogService:
         box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote user data
         box.exec()
 
+    def info(self, title: str, message: str) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(
+            QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok, self.parent
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+
     def confirm(self, title: str, message: str, *, yes: str = "OK") -> bool:
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox

@@ -194,6 +194,11 @@ class MainWindow(QMainWindow):
         self.import_action = self._action("&Import Articles…", self.import_articles_dialog, "Ctrl+I")
         self.paste_action = self._action("&Paste Article as New…", self.paste_article, "Ctrl+Shift+V")
         self.export_action = self._action("&Export Dataset…", self.export_dataset, "Ctrl+E")
+        self.merge_action = self._action(
+            "&Merge Colleague's Project…",
+            self.merge_project_dialog,
+            tip="Bring another project's articles, codebook and claims into this one",
+        )
         self.restore_action = self._action(
             "&Restore from Backup…",
             self.restore_backup_dialog,
@@ -252,6 +257,7 @@ class MainWindow(QMainWindow):
             self.paste_action,
             self.export_action,
             self.restore_action,
+            self.merge_action,
             self.agreement_action,
             self.details_action,
             self.codebook_action,
@@ -271,7 +277,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
-        file_menu.addActions([self.import_action, self.paste_action])
+        file_menu.addActions([self.import_action, self.paste_action, self.merge_action])
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.restore_action)
@@ -342,6 +348,36 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(
             self._action("Previous Article", lambda: self._step_article(-1), "Ctrl+PgUp")
         )
+
+    def merge_project_dialog(self) -> None:
+        path = self.dialogs.open_file("Merge a colleague's project", PROJECT_FILTER)
+        if path is not None:
+            self.merge_project(path)
+
+    def merge_project(self, path: Path) -> bool:
+        """Bring another project's work into this one, in one transaction; the other file is only read."""
+        if self.project is None:
+            return False
+        from annotator.services.project import ProjectFileError
+        from annotator.ui.background import run_with_progress
+
+        self.claim_panel.commit_pending()
+        merge = self.project.merge
+        try:
+            report = run_with_progress(
+                self, "Merge", f"Merging “{path.name}”…", lambda _report: merge.merge_from(path)
+            )
+        except ProjectFileError as error:
+            self.dialogs.error("Not merged", str(error))
+            return False
+        self.undo_stack.clear()  # undo steps refer to claims as they were before the merge
+        self.controller.reload_codebook()
+        self._rebuild_codebook_actions()
+        shown = self.controller.article.id if self.controller.article else None
+        self.reload_articles(select=shown)
+        self._saved_now("Merged")
+        self.dialogs.info("Merged", report.summary())
+        return True
 
     def show_agreement(self) -> AgreementDialog | None:
         """Agreement figures over the whole project, computed on a worker thread (with Cancel)."""

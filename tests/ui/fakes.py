@@ -8,6 +8,7 @@ from pathlib import Path
 class FakeDialogs:
     def __init__(self) -> None:
         self.errors: list[tuple[str, str]] = []
+        self.infos: list[tuple[str, str]] = []
         self.text_answers: list[str | None] = []
         self.save_answers: list[Path | None] = []
         self.open_answers: list[Path | None] = []
@@ -23,6 +24,9 @@ class FakeDialogs:
 
     def error(self, title: str, message: str) -> None:
         self.errors.append((title, message))
+
+    def info(self, title: str, message: str) -> None:
+        self.infos.append((title, message))
 
     def confirm(self, title: str, message: str, *, yes: str = "OK") -> bool:
         self.asked.append(title)
