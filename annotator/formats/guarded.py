@@ -14,10 +14,11 @@ from pathlib import Path
 from annotator.formats.errors import ImportRejected
 
 
-def read_capped(path: Path, *, limit: int, what: str) -> bytes:
-    """The bytes of the regular file at `path`, refused when it is larger than `limit` bytes.
+def check_capped(path: Path, *, limit: int, what: str) -> int:
+    """Refuse `path` unless it is a regular file of at most `limit` bytes; returns its size.
 
-    `what` names the kind of file in the message: "more than the 50.0 MB limit for an article".
+    For files a library reads itself (a colleague's project goes to SQLite): the same gate as
+    `read_capped`, without reading.
     """
     name = path.name or str(path)
     try:
@@ -32,6 +33,16 @@ def read_capped(path: Path, *, limit: int, what: str) -> bytes:
         raise ImportRejected(name, "it is not a regular file")
     if info.st_size > limit:
         raise too_large(name, info.st_size, limit, what)
+    return info.st_size
+
+
+def read_capped(path: Path, *, limit: int, what: str) -> bytes:
+    """The bytes of the regular file at `path`, refused when it is larger than `limit` bytes.
+
+    `what` names the kind of file in the message: "more than the 50.0 MB limit for an article".
+    """
+    name = path.name or str(path)
+    check_capped(path, limit=limit, what=what)
     try:
         with path.open("rb") as file:
             data = file.read(limit + 1)  # one byte over, in case the file grew since stat()

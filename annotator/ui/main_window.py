@@ -358,6 +358,7 @@ class MainWindow(QMainWindow):
         """Bring another project's work into this one, in one transaction; the other file is only read."""
         if self.project is None:
             return False
+        from annotator.formats.errors import ImportRejected
         from annotator.services.project import ProjectFileError
         from annotator.ui.background import run_with_progress
 
@@ -367,7 +368,7 @@ class MainWindow(QMainWindow):
             report = run_with_progress(
                 self, "Merge", f"Merging “{path.name}”…", lambda _report: merge.merge_from(path)
             )
-        except ProjectFileError as error:
+        except (ProjectFileError, ImportRejected) as error:
             self.dialogs.error("Not merged", str(error))
             return False
         self.undo_stack.clear()  # undo steps refer to claims as they were before the merge

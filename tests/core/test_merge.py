@@ -599,3 +599,21 @@ def test_bad_input_is_one_line_and_exit_1(
 def test_the_merge_command_needs_a_project(capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(["merge", "theirs.sqlite"]) == 2
     assert "--project" in capsys.readouterr().err
+
+
+def test_a_file_too_large_to_be_a_project_is_refused_before_sqlite_reads_it(tmp_path):
+    """A mistaken pick (a disk image, a video): refused by its size, through the same gate as articles."""
+    from annotator.formats.errors import ImportRejected
+    from annotator.services.merge import MAX_MERGED_PROJECT_BYTES
+    from annotator.services.project import Project
+
+    mine = Project.open(tmp_path / "mine.sqlite")
+    huge = tmp_path / "disk.img"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_MERGED_PROJECT_BYTES + 1)  # sparse: no real disk space
+    try:
+        with pytest.raises(ImportRejected, match="limit for a project to merge"):
+            mine.merge.merge_from(huge)
+        assert mine.articles.list() == []
+    finally:
+        mine.close()
