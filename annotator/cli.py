@@ -104,6 +104,12 @@ def _agreement_parser() -> argparse.ArgumentParser:
         default=0.5,
         help="how much two spans must overlap to be one unit (intersection over union; default 0.5)",
     )
+    parser.add_argument(
+        "--wide",
+        type=Path,
+        metavar="CSV",
+        help="also write one row per unit, a type and a confidence column per annotator (for R's irr)",
+    )
     return parser
 
 
@@ -119,6 +125,11 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
         result = project.review.agreement(
             article_ids=args.article, annotator_names=args.annotator, threshold=args.threshold
         )
+        if args.wide is not None:
+            rows = project.review.export_wide(
+                args.wide, article_ids=args.article, annotator_names=args.annotator, threshold=args.threshold
+            )
+            print(f"wrote {rows} unit{'s' if rows != 1 else ''} to {args.wide}", file=sys.stderr)
     finally:
         project.close()
     {"csv": _agreement_csv, "json": _agreement_json}.get(args.format, _agreement_table)(result)

@@ -7,12 +7,14 @@ is left out of that article rather than counted as saying "no claim" throughout.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.domain.records import Claim
 from annotator.domain.units import DEFAULT_THRESHOLD, Unit, group_units
+from annotator.formats.wide_table import write_table
 from annotator.services.articles import ArticleService
 from annotator.services.claims import ClaimService
 from annotator.services.codebook import CodebookService
@@ -83,3 +85,49 @@ class ReviewService:
         figures = unit_figures(units, annotators, confidence_domain=levels)
         figures.append(character_alpha(spans, annotators))
         return Agreement(figures, units, spans, annotators, counted)
+
+    def export_wide(
+        self,
+        destination: Path,
+        *,
+        article_ids: Sequence[str] | None = None,
+        annotator_names: Sequence[str] | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+        exact: bool = False,
+    ) -> int:
+        """One row per unit, a source type and a confidence column per annotator; returns the rows.
+
+        Columns: unit, document_id, document_title, start, end, then `source_type.NAME` for each
+        annotator and `confidence.NAME` for each. An empty cell: that annotator made no claim there
+        (or did not code the article). Types are written as the codebook names them.
+        """
+        result = self.agreement(article_ids=article_ids, annotator_names=annotator_names, threshold=threshold)
+        names = result.annotators
+        type_names = {t.id: t.name for t in self._codebook.get().source_types}
+        titles = {a.id: a.title for a in self._articles.list()}
+        header = [
+            "unit",
+            "document_id",
+            "document_title",
+            "start",
+            "end",
+            *(f"source_type.{name}" for name in names),
+            *(f"confidence.{name}" for name in names),
+        ]
+
+        def rows() -> Iterator[list[object]]:
+            for number, unit in enumerate(result.units, start=1):
+                claims = [unit.claim_of(name) for name in names]
+                types = [None if c is None else type_names.get(str(c.source_type_id)) for c in claims]
+                article_id = unit.present[0].article_id
+                yield [
+                    number,
+                    article_id,
+                    titles.get(article_id, ""),
+                    unit.start,
+                    unit.end,
+                    *types,
+                    *(None if c is None else c.confidence for c in claims),
+                ]
+
+        return write_table(header, rows(), destination, exact=exact)
