@@ -105,8 +105,8 @@ def read_application_id(path: Path) -> int:
 def backup_to(source: Path, destination: Path) -> None:
     """Copy a live database with SQLite's backup API (a file copy would miss the WAL).
 
-    The copy is written beside `destination` and renamed into place only once it has passed
-    SQLite's integrity check, so a backup that exists is a backup that works.
+    The copy is written beside `destination`, closed, reopened and renamed into place only once
+    it has passed SQLite's integrity check as it lies on disk: a backup that exists is one that works.
     """
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
@@ -115,9 +115,13 @@ def backup_to(source: Path, destination: Path) -> None:
         dst = sqlite3.connect(partial)
         try:
             src.backup(dst)
-            verdict = dst.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             dst.close()
+        check = read_only_connection(partial)
+        try:
+            verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            check.close()
         if verdict != "ok":
             raise ProjectFileError(f"The backup “{destination.name}” failed its integrity check ({verdict}).")
         partial.replace(destination)
