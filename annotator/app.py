@@ -195,6 +195,7 @@ class ProjectLoader(QObject):
         if app is not None:
             app.aboutToQuit.connect(self._import.wait)
         window.sig_closing.connect(self.abandon)
+        window.sig_project_opened.connect(self.abandon)  # the user opened a project meanwhile
 
     def abandon(self) -> None:
         """The window is closing: open nothing, let the import end on its own."""

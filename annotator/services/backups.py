@@ -95,14 +95,18 @@ class BackupService:
                 found.append(Backup(path, taken, reason))
         return sorted(found, key=lambda b: b.taken_at, reverse=True)
 
-    def take(self, reason: str, now: datetime | None = None) -> Backup:
-        """Back the project up now (checked before it counts), then thin the older backups."""
+    def take(self, reason: str, now: datetime | None = None, *, keep: Backup | None = None) -> Backup:
+        """Back the project up now (checked before it counts), then thin the older backups.
+
+        `keep` is spared the thinning: the backup a restore is about to copy back.
+        """
         now = now or datetime.now(UTC)
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{now.strftime(STAMP)}-{reason}.sqlite"
         backup_to(self.project_path, path)
         for old in thin(self.list(), now):
-            old.unlink(missing_ok=True)
+            if keep is None or old != keep.path:
+                old.unlink(missing_ok=True)
         return Backup(path, now.replace(microsecond=0), reason)
 
     def daily_due(self, now: datetime | None = None) -> bool:
@@ -151,8 +155,13 @@ class BackupService:
                 f"“{target.name}” is still open in another window or program: close it there first."
             )
         if target == self.project_path and target.exists() and damage_report(target) is None:
-            self.take("before-restore")
-        backup_to(backup.path, target)
+            self.take("before-restore", keep=backup)
+        if target.with_name(target.name + "-wal").exists():  # written to since the check above
+            raise ProjectFileError(f"“{target.name}” was written to while restoring: nothing was replaced.")
+        try:
+            backup_to(backup.path, target)
+        except OSError as error:
+            raise ProjectFileError(f"The backup could not be restored: {error.strerror or error}.") from error
         return target
 
 

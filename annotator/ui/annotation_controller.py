@@ -84,6 +84,11 @@ class AnnotationController(QObject):
             self._show(look.article, look.claims)
             self._first_look_article = look.article.id
 
+    def forget_first_look(self) -> None:
+        """The first look's article is not the project about to be set: do not keep it."""
+        self._first_look_article = None
+        self.project_pending = None
+
     def set_project(self, project: Project | None, annotator: Annotator | None) -> None:
         """Work on `project` from now on; an article its first look showed stays on screen as it is."""
         self.panel.commit_pending()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QThread, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 # The work gets a progress callback: call it with a count; it answers whether to go on.
@@ -45,6 +45,9 @@ def run_with_progress(parent: QWidget, title: str, label: str, work: Work, *, to
     worker = _Worker(work, parent)
     dialog = QProgressDialog(label, "Cancel", 0, total, parent)
     dialog.setWindowTitle(title)
+    # Modal to the window: no edit, article change, restore or close may reach the project while
+    # the worker uses it (the writer connection is one, and a restore replaces the file).
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(400)  # quick work never flashes a dialog
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
@@ -63,6 +66,12 @@ def run_with_progress(parent: QWidget, title: str, label: str, work: Work, *, to
     loop = QEventLoop()
     worker.finished.connect(loop.quit)
     worker.start()
+    # Until the dialog shows (and blocks the window), the user's keys and clicks wait in the queue.
+    while not worker.isFinished() and not dialog.isVisible():
+        loop.processEvents(
+            QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents
+            | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
+        )
     if not worker.isFinished():
         loop.exec()
     worker.wait()

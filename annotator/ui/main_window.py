@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.annotator: Annotator | None = None
         self.undo_stack = QUndoStack(self)
         self.built = False
+        self._first_look_path: Path | None = None  # the project a first look shows until it opens
         self.setAcceptDrops(True)
         self.setWindowTitle(APP_NAME)
         self.resize(1360, 860)
@@ -371,6 +372,8 @@ class MainWindow(QMainWindow):
         except (ProjectFileError, ImportRejected) as error:
             self.dialogs.error("Not merged", str(error))
             return False
+        if self.project is None:
+            return False
         self.undo_stack.clear()  # undo steps refer to claims as they were before the merge
         self.controller.reload_codebook()
         self._rebuild_codebook_actions()
@@ -443,6 +446,7 @@ class MainWindow(QMainWindow):
         """
         self.controller.show_first_look(look)
         self.controller.project_pending = finish_opening
+        self._first_look_path = path
         self._rebuild_codebook_actions()
         self._update_title(path.stem, annotator_name)
         self.saved_label.setText("Opening the project…")
@@ -459,6 +463,9 @@ class MainWindow(QMainWindow):
             self.safety.project_closing()
             self.project.close()
         self.project, self.annotator = project, annotator
+        first_look_path, self._first_look_path = self._first_look_path, None
+        if first_look_path is not None and first_look_path != project.path:
+            self.controller.forget_first_look()  # another project was opened before that one arrived
         self.controller.set_project(project, annotator)
         self._rebuild_codebook_actions()
         for action in self.project_actions:
@@ -545,13 +552,16 @@ class MainWindow(QMainWindow):
             return
         self.claim_panel.commit_pending()
         self.safety.project_closing()
-        self.project.close()  # the file is replaced underneath: no connection may stay open
+        project, self.project = self.project, None
+        project.close()  # the file is replaced underneath: no connection may stay open
         try:
             self.safety.restore(path, backup)
         except Exception as error:
-            self.dialogs.error("Restore from backup", str(error))
-        self.open_project(path)
-        self.statusBar().showMessage(f"Restored the backup of {backup.describe()}.", 10000)
+            self.dialogs.error("Restore from backup", f"{error}\nThe project is as it was.")
+            self.open_project(path)
+            return
+        if self.open_project(path):
+            self.statusBar().showMessage(f"Restored the backup of {backup.describe()}.", 10000)
 
     def new_project(self) -> None:
         path = self.dialogs.save_file("New project", PROJECT_FILTER, "Annotations.sqlite")
@@ -919,10 +929,12 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.sig_closing.emit()
         self.save_layout()
         if self.built:
-            self.claim_panel.commit_pending()  # a comment still being typed is saved before closing
+            # A comment still being typed is saved before closing (during a first look this
+            # finishes opening the project first).
+            self.claim_panel.commit_pending()
+        self.sig_closing.emit()
         if self.project is not None:
             self.safety.project_closing()
             self.project.close()

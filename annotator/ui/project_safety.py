@@ -164,7 +164,13 @@ class ProjectSafety(QObject):
             self.sig_checks_finished.emit()
 
     def _run(self, work: Callable[[], Any], on_done: Callable[[Any, Any], None]) -> None:
-        job = _Job(work, on_done, self)
+        service = self.service
+
+        def deliver(result: Any, error: Any) -> None:
+            if self.service is service:  # not a result about a project closed meanwhile
+                on_done(result, error)
+
+        job = _Job(work, deliver, self)
         self._jobs.add(job)
         job.sig_done.connect(self._job_done)  # a method of this GUI-thread object: queued
         job.start()

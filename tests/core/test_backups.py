@@ -204,3 +204,19 @@ def test_a_restore_refuses_a_damaged_backup_or_a_project_open_elsewhere(tmp_path
     damage(backup.path)
     with pytest.raises(ProjectFileError, match="damaged"):
         service.restore(backup)
+
+
+def test_restoring_the_oldest_of_many_backups_of_today_keeps_it(tmp_path):
+    """The backup taken before a restore thins the others: never the one being restored."""
+    path = tmp_path / "p.sqlite"
+    project_with_claims(path, count=2)
+    service = BackupService(path, tmp_path / "backups")
+    now = datetime.now(UTC)
+    oldest = service.take("manual", now=now - timedelta(minutes=10))
+    project_with_claims(path, count=3)
+    for minutes in range(4, 0, -1):
+        service.take("manual", now=now - timedelta(minutes=minutes))
+    assert len(service.list()) == 5 and service.list()[-1] == oldest
+    assert service.restore(oldest) == path
+    assert claim_count(path) == 2
+    assert oldest.path.exists()

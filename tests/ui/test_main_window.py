@@ -605,3 +605,37 @@ def test_closing_the_window_while_the_project_still_opens_opens_nothing(qtbot, s
     reopened = Project.open(path)  # and the file is as it was, free for the next open
     assert len(reopened.articles.list()) == 1
     reopened.close()
+
+
+def test_opening_another_project_during_the_first_look_keeps_that_one(qtbot, settings, tmp_path):
+    from annotator.app import start_window
+
+    first, other = tmp_path / "p.sqlite", tmp_path / "other.sqlite"
+    project_with_a_claim(first)
+    project = Project.open(other)
+    project.articles.add_text("Officials said the bridge will reopen on Monday.", title="Other")
+    project.close()
+    window = started_frame(qtbot, settings)
+    assert start_window(window, first, "Ana")
+    assert window.project is None
+    assert window.open_project(other)  # before the first one has opened for edits
+    qtbot.wait(300)  # the background open of the first project would have arrived by now
+    assert window.project is not None and window.project.path == other
+    assert window.controller.article is not None and window.controller.article.title == "Other"
+    assert window.article_view.text() == "Officials said the bridge will reopen on Monday."
+    assert list(window.claim_panel.model.all_claims()) == []
+
+
+def test_a_comment_typed_during_the_first_look_is_saved_on_close(qtbot, settings, tmp_path):
+    from annotator.app import start_window
+
+    path = tmp_path / "p.sqlite"
+    _, claim_id = project_with_a_claim(path)
+    window = started_frame(qtbot, settings)
+    assert start_window(window, path, "Ana")
+    window.claim_panel.select_claim(claim_id)
+    window.claim_panel.editor.comment_edit.setPlainText("check the original")
+    window.close()
+    reopened = Project.open(path)
+    assert reopened.claims.get(claim_id).comment == "check the original"
+    reopened.close()
