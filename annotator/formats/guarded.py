@@ -8,6 +8,7 @@ of a folder, XML entities through defusedxml), so that no format gets its own we
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -40,14 +41,23 @@ def read_capped(path: Path, *, limit: int, what: str) -> bytes:
     """The bytes of the regular file at `path`, refused when it is larger than `limit` bytes.
 
     `what` names the kind of file in the message: "more than the 50.0 MB limit for an article".
+    The file is opened without blocking and judged by what was opened, so a path swapped for a
+    FIFO after the check cannot make the read wait forever.
     """
     name = path.name or str(path)
     check_capped(path, limit=limit, what=what)
     try:
-        with path.open("rb") as file:
-            data = file.read(limit + 1)  # one byte over, in case the file grew since stat()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         raise ImportRejected(name, f"it cannot be read ({error.strerror or error})") from error
+    with os.fdopen(descriptor, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ImportRejected(name, "it is not a regular file")
+        try:
+            data = file.read(limit + 1)  # one byte over, in case the file grew since stat()
+        except OSError as error:
+            raise ImportRejected(name, f"it cannot be read ({error.strerror or error})") from error
     if len(data) > limit:
         raise too_large(name, len(data), limit, what)
     return data

@@ -693,6 +693,9 @@ class MainWindow(QMainWindow):
                     outcomes.append((path, articles.import_file(path)))
                 except (EncodingUnsure, ImportRejected) as error:
                     outcomes.append((path, error))
+                except Exception as error:  # not saved; the others are still reported as they went
+                    log.exception("Importing %s failed", path)
+                    outcomes.append((path, ImportRejected(path.name, f"it could not be saved ({error})")))
                 if not report(done):
                     break
             return outcomes

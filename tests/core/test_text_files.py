@@ -196,15 +196,15 @@ def test_a_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
 
 def test_an_unreadable_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _write(tmp_path, "secret.txt", b"hello")
-    real_open = Path.open
+    real_open = os.open
 
-    def denied(self: Path, *args: Any, **kwargs: Any) -> Any:
+    def denied(file: Any, *args: Any, **kwargs: Any) -> Any:
         # chmod 0 does not stop root (CI runs as root), so the refusal is simulated at open().
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+        if Path(file) == path:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", denied)
+    monkeypatch.setattr(os, "open", denied)
     assert "cannot be read" in _refusal(path)
 
 
@@ -289,3 +289,23 @@ def test_title_from_path(path: Path, title: str) -> None:
 def test_a_short_legacy_article_is_guessed_right(text: str, encoding: str) -> None:
     decoded = decode_article_bytes(text.encode(encoding), name="old.txt")
     assert (decoded.text, decoded.encoding, decoded.certain) == (text, encoding, False)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_file_swapped_for_a_pipe_after_the_check_is_refused_without_blocking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gate judges what it opened, not only the path it checked a moment before."""
+    from annotator.formats import guarded
+
+    path = _write(tmp_path, "swapped.txt", b"hello")
+    real_check = guarded.check_capped
+
+    def check_then_swap(checked: Path, **kwargs: Any) -> int:
+        size = real_check(checked, **kwargs)
+        checked.unlink()
+        os.mkfifo(checked)  # an attacker's (or a sync tool's) swap between check and open
+        return size
+
+    monkeypatch.setattr(guarded, "check_capped", check_then_swap)
+    assert "not a regular file" in _refusal(path)

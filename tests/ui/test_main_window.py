@@ -639,3 +639,26 @@ def test_a_comment_typed_during_the_first_look_is_saved_on_close(qtbot, settings
     reopened = Project.open(path)
     assert reopened.claims.get(claim_id).comment == "check the original"
     reopened.close()
+
+
+def test_an_unexpected_failure_on_one_file_still_imports_and_reports_the_others(
+    qtbot, settings, tmp_path, monkeypatch
+):
+    from annotator.services.articles import ArticleService
+
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
+    good.write_text("The spokesperson said the base was hit.", encoding="utf-8")
+    bad.write_text("Officials said the bridge will reopen.", encoding="utf-8")
+    original = ArticleService.import_file
+
+    def flaky(self, path, **kwargs):  # type: ignore[no-untyped-def]
+        if path == bad:
+            raise RuntimeError("disk I/O error")
+        return original(self, path, **kwargs)
+
+    monkeypatch.setattr(ArticleService, "import_file", flaky)
+    assert len(window.import_files([good, bad])) == 1
+    assert window.article_list.count() == 1
+    ((title, message),) = window.dialogs.errors
+    assert "bad.txt" in message and "could not be saved (disk I/O error)" in message
