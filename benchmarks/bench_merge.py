@@ -16,7 +16,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.run import make_article, report  # noqa: E402
+from benchmarks.run import claim_rows, make_article, report  # noqa: E402
 
 CLAIMS = 100_000
 SHARED_ARTICLES, OWN_ARTICLES = 80, 20
@@ -50,47 +49,6 @@ def build(
         queries.insert_claims(rows, session=session)
     project.close()
     return article_ids, rows
-
-
-def claim_rows(
-    rng: random.Random,
-    count: int,
-    article_ids: list[str],
-    texts: list[str],
-    annotator_id: str,
-    types: list[str],
-) -> list[dict[str, Any]]:
-    from annotator.db.tables import utc_now
-    from annotator.domain.text import context_around
-
-    now = utc_now()
-    rows = []
-    for _ in range(count):
-        index = rng.randrange(len(article_ids))
-        text = texts[index]
-        length = rng.randint(20, 300)
-        start = rng.randrange(0, len(text) - length)
-        before, after = context_around(text, start, start + length)
-        rows.append(
-            {
-                "id": str(uuid.uuid4()),
-                "article_id": article_ids[index],
-                "annotator_id": annotator_id,
-                "start": start,
-                "end": start + length,
-                "quote": text[start : start + length],
-                "context_before": before,
-                "context_after": after,
-                "source_type_id": rng.choice(types),
-                "confidence": rng.randint(1, 5),
-                "source": "",
-                "cue": "",
-                "comment": "",
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-    return rows
 
 
 def main() -> None:

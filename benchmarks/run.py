@@ -15,6 +15,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Backups, settings and logs of the benchmark's projects stay out of the user's folders.
@@ -52,30 +53,31 @@ def make_article(size: int, rng: random.Random) -> str:
     return "\n".join(parts)[:size].rstrip()
 
 
-def build_project(path: Path, size: int, claims: int, seed: int = 7) -> tuple[str, list[str]]:
-    """A project with one article of `size` code points and `claims` claims, bulk-inserted."""
-    from annotator.db import queries
+def claim_rows(
+    rng: random.Random,
+    count: int,
+    article_ids: list[str],
+    texts: list[str],
+    annotator_id: str,
+    types: list[str],
+) -> list[dict[str, Any]]:
+    """`count` random claims on the given articles, as rows for a bulk insert."""
     from annotator.db.tables import utc_now
     from annotator.domain.text import context_around
-    from annotator.services.project import Project
 
-    rng = random.Random(seed)
-    project = Project.open(path)
-    result = project.articles.add_text(make_article(size, rng), title=f"{size // 1000} kB article")
-    text = project.articles.get(result.article_id).text
-    me = project.annotator("Bench")
-    types = [t.id for t in project.codebook.get().active_types]
     now = utc_now()
     rows = []
-    for _ in range(claims):
+    for _ in range(count):
+        index = rng.randrange(len(article_ids))
+        text = texts[index]
         length = rng.randint(20, 300)
         start = rng.randrange(0, len(text) - length)
         before, after = context_around(text, start, start + length)
         rows.append(
             {
                 "id": str(uuid.uuid4()),
-                "article_id": result.article_id,
-                "annotator_id": me.id,
+                "article_id": article_ids[index],
+                "annotator_id": annotator_id,
                 "start": start,
                 "end": start + length,
                 "quote": text[start : start + length],
@@ -90,6 +92,21 @@ def build_project(path: Path, size: int, claims: int, seed: int = 7) -> tuple[st
                 "updated_at": now,
             }
         )
+    return rows
+
+
+def build_project(path: Path, size: int, claims: int, seed: int = 7) -> tuple[str, list[str]]:
+    """A project with one article of `size` code points and `claims` claims, bulk-inserted."""
+    from annotator.db import queries
+    from annotator.services.project import Project
+
+    rng = random.Random(seed)
+    project = Project.open(path)
+    result = project.articles.add_text(make_article(size, rng), title=f"{size // 1000} kB article")
+    text = project.articles.get(result.article_id).text
+    me = project.annotator("Bench")
+    types = [t.id for t in project.codebook.get().active_types]
+    rows = claim_rows(rng, claims, [result.article_id], [text], me.id, types)
     with project._tx.begin() as session:  # benchmark set-up only: bulk insert through the query layer
         queries.insert_claims(rows, session=session)
     project.close()
