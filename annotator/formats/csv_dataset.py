@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import islice, repeat
 from operator import getitem
 from pathlib import Path
 from typing import Any, NamedTuple, cast
+
+from annotator.formats.saving import replaced_when_complete
 
 COLUMNS = (
     "claim_id",
@@ -145,44 +145,32 @@ def write_dataset_batches(
     column spares most cells any work of their own, and one `%` template makes each record. Batches
     in the file's order are written as they come; placed ones are kept until all have come.
     """
-    # A name of our own rather than tempfile's: mkstemp creates files readable by the owner only,
-    # and the export should get the same permissions as any other file the user saves.
-    temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex[:12]}.tmp")
     count = 0
     placed: list[bytes | None] = []  # the lines of placed batches, at their places
     cells = _Cells(exact)
-    file = temporary.open("xb")
-    try:
-        with file:
-            file.write(b"\xef\xbb\xbf" + ",".join(COLUMNS).encode() + b"\r\n")
-            for claims, places in batches:
-                lines = _lines(claims, exact, cells)
-                done = 0
-                # Taken in pieces that end on a multiple of PROGRESS_EVERY, so progress is reported
-                # (and a cancel noticed) exactly as often as for one claim at a time.
-                while done < len(lines):
-                    stop = min(len(lines), done + PROGRESS_EVERY - count % PROGRESS_EVERY)
-                    if places is None:
-                        file.write(b"".join(lines[done:stop]))
-                    else:
-                        last = max(places[done:stop])
-                        if last >= len(placed):
-                            placed.extend(repeat(None, last + 1 - len(placed)))
-                        for place, line in zip(places[done:stop], lines[done:stop], strict=True):
-                            placed[place] = line
-                    count += stop - done
-                    done = stop
-                    if progress is not None and count % PROGRESS_EVERY == 0 and not progress(count):
-                        raise ExportCancelled(destination.name)
-            for start in range(0, len(placed), PROGRESS_EVERY):
-                file.write(b"".join(placed[start : start + PROGRESS_EVERY]))  # type: ignore[arg-type]
-            file.flush()
-            # On disk before the rename, or a crash could leave an empty file in place of the old one.
-            os.fsync(file.fileno())
-        temporary.replace(destination)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    with replaced_when_complete(destination) as file:
+        file.write(b"\xef\xbb\xbf" + ",".join(COLUMNS).encode() + b"\r\n")
+        for claims, places in batches:
+            lines = _lines(claims, exact, cells)
+            done = 0
+            # Taken in pieces that end on a multiple of PROGRESS_EVERY, so progress is reported
+            # (and a cancel noticed) exactly as often as for one claim at a time.
+            while done < len(lines):
+                stop = min(len(lines), done + PROGRESS_EVERY - count % PROGRESS_EVERY)
+                if places is None:
+                    file.write(b"".join(lines[done:stop]))
+                else:
+                    last = max(places[done:stop])
+                    if last >= len(placed):
+                        placed.extend(repeat(None, last + 1 - len(placed)))
+                    for place, line in zip(places[done:stop], lines[done:stop], strict=True):
+                        placed[place] = line
+                count += stop - done
+                done = stop
+                if progress is not None and count % PROGRESS_EVERY == 0 and not progress(count):
+                    raise ExportCancelled(destination.name)
+        for start in range(0, len(placed), PROGRESS_EVERY):
+            file.write(b"".join(placed[start : start + PROGRESS_EVERY]))  # type: ignore[arg-type]
     return count
 
 

@@ -9,36 +9,28 @@ formulas unless `exact`, written beside the destination and moved into place whe
 from __future__ import annotations
 
 import csv
-import os
-import uuid
+import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from annotator.formats.csv_dataset import neutralise_cell
+from annotator.formats.saving import replaced_when_complete
 
 
 def write_table(
     header: Sequence[str], rows: Iterable[Sequence[object]], destination: Path, *, exact: bool = False
 ) -> int:
     """Write `rows` under `header`; returns how many rows. None is an empty cell (NA in R)."""
-    temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex[:12]}.tmp")
     count = 0
-    try:
-        with temporary.open("x", encoding="utf-8", newline="") as file:
-            file.write("\ufeff")
-            writer = csv.writer(file, lineterminator="\r\n")
-            writer.writerow([_text(name, exact) for name in header])
-            for row in rows:
-                writer.writerow(
-                    ["" if v is None else _text(v, exact) if isinstance(v, str) else v for v in row]
-                )
-                count += 1
-            file.flush()
-            os.fsync(file.fileno())
-        temporary.replace(destination)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    with replaced_when_complete(destination) as raw:
+        file = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")  # the BOM Excel looks for
+        writer = csv.writer(file, lineterminator="\r\n")
+        writer.writerow([_text(name, exact) for name in header])
+        for row in rows:
+            writer.writerow([_cell(value, exact) for value in row])
+            count += 1
+        file.flush()
+        file.detach()  # the raw file stays open for the sync and the rename
     return count
 
 
