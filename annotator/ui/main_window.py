@@ -902,26 +902,20 @@ class MainWindow(QMainWindow):
             "  Ctrl+Shift+A   move the selected claim to the selected text",
             "  Ctrl+Z / Ctrl+Shift+Z   undo / redo",
             "  Ctrl+PgUp / Ctrl+PgDown   previous / next article",
+            "  Ctrl+Shift+I   show invisible characters (bidi controls, zero-width characters)",
+            "  Ctrl+Shift+G   agreement between annotators",
             "Click a highlight to select its claim; click again to reach claims beneath it.",
         ]
-        self._info("Keyboard shortcuts", "\n".join(lines))
+        self.dialogs.info("Keyboard shortcuts", "\n".join(lines))
 
     def show_about(self) -> None:
         from annotator import __version__
 
-        self._info(
+        self.dialogs.info(
             f"About {APP_NAME}",
             f"{APP_NAME} {__version__}\nTag every claim in a news article by whose word it is "
             "and how far to trust it.\nEvery change is saved to the project file at once.",
         )
-
-    def _info(self, title: str, text: str) -> None:
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QMessageBox
-
-        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
 
     # --- window state ---------------------------------------------------------------------------
 

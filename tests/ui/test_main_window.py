@@ -662,3 +662,18 @@ def test_an_unexpected_failure_on_one_file_still_imports_and_reports_the_others(
     assert window.article_list.count() == 1
     ((title, message),) = window.dialogs.errors
     assert "bad.txt" in message and "could not be saved (disk I/O error)" in message
+
+
+def test_help_shows_the_shortcuts_and_the_version_as_plain_messages(qtbot, settings, tmp_path):
+    from annotator import __version__
+
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    window.show_shortcuts()
+    window.show_about()
+    (shortcuts_title, shortcuts), (about_title, about) = window.dialogs.infos
+    assert (
+        shortcuts_title == "Keyboard shortcuts"
+        and "Ctrl+Shift+I" in shortcuts
+        and "Ctrl+Shift+G" in shortcuts
+    )
+    assert __version__ in about
