@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 Work = Callable[[Callable[[int], bool]], Any]
 
 
-class _Worker(QThread):
+class Worker(QThread):
+    """Runs `work` off the GUI thread; `result` or `error` holds the outcome once `finished`."""
+
     sig_progress_reported = Signal(int)
 
     def __init__(self, work: Work, parent: QObject | None = None) -> None:
@@ -42,7 +44,7 @@ def run_with_progress(parent: QWidget, title: str, label: str, work: Work, *, to
 
     `total` (when known) makes the bar show a share; otherwise it shows a running count.
     """
-    worker = _Worker(work, parent)
+    worker = Worker(work, parent)
     dialog = QProgressDialog(label, "Cancel", 0, total, parent)
     dialog.setWindowTitle(title)
     # Modal to the window: no edit, article change, restore or close may reach the project while

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.services.backups import Backup, BackupService, ProjectFileError, damage_report
 from annotator.settings import data_dir
+from annotator.ui.background import Worker
 
 if TYPE_CHECKING:
     from annotator.ui.dialogs import DialogService
@@ -28,24 +29,6 @@ def backups_root() -> Path:
     return data_dir() / "backups"
 
 
-class _Job(QThread):
-    """Runs one function off the GUI thread; `sig_done` carries its result (or the error) back."""
-
-    sig_done = Signal(object, object, object)  # the job, its result, its error
-
-    def __init__(self, work: Callable[[], Any], on_done: Callable[[Any, Any], None], parent: QObject) -> None:
-        super().__init__(parent)
-        self._work = work
-        self.on_done = on_done
-
-    def run(self) -> None:
-        try:
-            result, error = self._work(), None
-        except Exception as caught:  # handed to the GUI thread, which reports it
-            result, error = None, caught
-        self.sig_done.emit(self, result, error)
-
-
 class ProjectSafety(QObject):
     """Checks a project when it opens, backs it up, and restores a backup on request."""
 
@@ -57,7 +40,7 @@ class ProjectSafety(QObject):
         super().__init__(parent)
         self.dialogs = dialogs
         self.service: BackupService | None = None
-        self._jobs: set[_Job] = set()
+        self._jobs: dict[Worker, Callable[[Any, Any], None]] = {}  # running: what to do with the result
         self._timer = QTimer(self)
         self._timer.setInterval(DAILY_CHECK_MS)
         self._timer.timeout.connect(self._daily)
@@ -170,16 +153,18 @@ class ProjectSafety(QObject):
             if self.service is service:  # not a result about a project closed meanwhile
                 on_done(result, error)
 
-        job = _Job(work, deliver, self)
-        self._jobs.add(job)
-        job.sig_done.connect(self._job_done)  # a method of this GUI-thread object: queued
+        job = Worker(lambda _report: work(), self)
+        self._jobs[job] = deliver
+        job.finished.connect(self._job_done)  # a method of this GUI-thread object: queued
         job.start()
 
-    def _job_done(self, job: _Job, result: Any, error: Any) -> None:
+    def _job_done(self) -> None:
+        job = self.sender()
+        assert isinstance(job, Worker)
         job.wait()
-        self._jobs.discard(job)
+        deliver = self._jobs.pop(job)
         job.deleteLater()
-        job.on_done(result, error)
+        deliver(job.result, job.error)
 
 
 def _take_daily(service: BackupService) -> str:

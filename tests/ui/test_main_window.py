@@ -423,14 +423,14 @@ def test_export_runs_off_the_gui_thread_and_can_be_cancelled(qtbot, settings, tm
     # Cancel: the worker is told at its next progress report; the earlier export stays as it was.
     from annotator.ui import background
 
-    real_worker = background._Worker
+    real_worker = background.Worker
 
     class CancelledAtOnce(real_worker):  # type: ignore[misc, valid-type]
         def report(self, count: int) -> bool:
             self.cancelled = True
             return super().report(count)
 
-    monkeypatch.setattr(background, "_Worker", CancelledAtOnce)
+    monkeypatch.setattr(background, "Worker", CancelledAtOnce)
     window.dialogs.save_answers.append(out)
     window.export_dataset()
     assert out.read_bytes() == old
