@@ -78,6 +78,21 @@ def _same_content(left: str, right: str) -> str:
     return " AND ".join(f"{left}.{_q(c)} = {right}.{_q(c)}" for c in _CONTENT)
 
 
+def _tie_key(alias: str) -> str:
+    # Values both files agree on (type ids differ between files, type names match ignoring case).
+    type_name = f"(SELECT lower(t.name) FROM main.source_type AS t WHERE t.id = {alias}.source_type_id)"
+    columns = ("start", "end", type_name, "confidence", "source", "cue", "comment")
+    return "(" + ", ".join(c if c is type_name else f"{alias}.{_q(c)}" for c in columns) + ")"
+
+
+# Which version of a claim edited in both files wins: the newer one; on a tie of updated_at, the
+# one with the larger content, so that two colleagues merging each other's files end up with the
+# same claim instead of each keeping their own.
+_INCOMING_WINS = (
+    f"(i.updated_at > l.updated_at OR (i.updated_at = l.updated_at AND {_tie_key('i')} > {_tie_key('l')}))"
+)
+
+
 # --- the report ------------------------------------------------------------------------------
 
 
@@ -313,8 +328,8 @@ def merge_attached(session: Session, *, source_name: str, now: datetime) -> Merg
 
     Articles are matched by their text's SHA-256, annotators by name, source types by name
     (ignoring case), confidence levels by value (local labels win). Claims keep their ids; a claim
-    in both files that differs keeps the newer version (by updated_at; the local one on a tie), and
-    the other version goes to claim_history.
+    in both files that differs keeps the newer version (by updated_at; on a tie, the same one on
+    both sides), and the other version goes to claim_history.
     """
     run = _Run(session.connection())
     # Rows are copied as stored, never decoded on the way: a damaged page would go in as claims.
@@ -362,7 +377,7 @@ def merge_attached(session: Session, *, source_name: str, now: datetime) -> Merg
         " WHERE EXISTS (SELECT 1 FROM main.claim AS l WHERE l.id = c.id)"
     )
     run(
-        "CREATE TEMP TABLE merge_clash AS SELECT i.id AS id, i.updated_at > l.updated_at AS incoming_newer"
+        f"CREATE TEMP TABLE merge_clash AS SELECT i.id AS id, {_INCOMING_WINS} AS incoming_newer"
         " FROM temp.merge_common AS m JOIN temp.merge_incoming AS i ON i.id = m.id"
         " JOIN main.claim AS l ON l.id = m.id"
         f" WHERE NOT ({_same_content('l', 'i')})"

@@ -299,6 +299,44 @@ def test_merging_both_ways_converges(tmp_path: Path) -> None:
         third.close()
 
 
+@pytest.mark.parametrize(
+    ("my_edit", "their_edit"),
+    [
+        ({"comment": "a"}, {"comment": "b"}),
+        ({"confidence": 4}, {"confidence": 2}),
+        ({"source": "the mayor"}, {"cue": "said"}),
+    ],
+)
+def test_edits_saved_at_the_same_moment_converge_when_merged_both_ways(
+    tmp_path: Path, clock: StepClock, my_edit: dict[str, object], their_edit: dict[str, object]
+) -> None:
+    mine = open_project(tmp_path / "mine.sqlite")
+    theirs, claim_id = _shared_start(tmp_path, mine)
+    mine = open_project(tmp_path / "mine.sqlite")
+    moment = clock.now
+    for project, fields in ((mine, my_edit), (theirs, their_edit)):
+        clock.now = moment  # both edits get the very same updated_at
+        project.claims.update(claim_id, **fields)
+    mine.close()
+    theirs.close()
+    # Each merges the other's file as it was sent, before either merge happened.
+    shutil.copy(tmp_path / "theirs.sqlite", tmp_path / "theirs-sent.sqlite")
+    shutil.copy(tmp_path / "mine.sqlite", tmp_path / "mine-sent.sqlite")
+
+    mine = open_project(tmp_path / "mine.sqlite")
+    theirs = open_project(tmp_path / "theirs.sqlite")
+    try:
+        assert mine.merge.merge_from(tmp_path / "theirs-sent.sqlite").conflicts == 1
+        assert theirs.merge.merge_from(tmp_path / "mine-sent.sqlite").conflicts == 1
+        mine_now, theirs_now = mine.claims.get(claim_id), theirs.claims.get(claim_id)
+        assert mine_now is not None and mine_now == theirs_now  # one winner, the same on both sides
+        # The losing version is in the history on both sides, not lost.
+        assert len(history(mine.path, claim_id)) == len(history(theirs.path, claim_id)) == 1
+    finally:
+        mine.close()
+        theirs.close()
+
+
 def test_identical_claims_are_skipped(tmp_path: Path) -> None:
     mine = open_project(tmp_path / "mine.sqlite")
     theirs, claim_id = _shared_start(tmp_path, mine)
