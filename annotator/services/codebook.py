@@ -1,12 +1,18 @@
-"""The project's codebook: seeding a preset, and adding, renaming, recolouring, reordering, retiring types."""
+"""The project's codebook: seeding a preset, and adding, renaming, recolouring, reordering, retiring types.
+
+Undo and redo put a saved state back with `restore_type`, `remove_type`, `set_positions` and
+`restore_codebook`; none of them ever deletes a claim.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
 from annotator.db import queries
+from annotator.db.codebook_undo import delete_source_type
 from annotator.domain.codebook import (
     DEFAULT_CONFIDENCE_LABELS,
     DEFAULT_PRESET,
@@ -20,6 +26,7 @@ from annotator.domain.records import Changes
 from annotator.services.transactions import Transactions
 
 CODEBOOK_CHANGED = Changes(codebook=True)
+PRESET_SETTING = "codebook_preset"
 
 
 class CodebookError(ValueError):
@@ -35,7 +42,7 @@ def seed_codebook(preset: Preset = DEFAULT_PRESET, *, session: Session) -> None:
         (ConfidenceLevel(v, label) for v, label in enumerate(DEFAULT_CONFIDENCE_LABELS, start=1)),
         session=session,
     )
-    queries.set_setting("codebook_preset", preset.name, session=session)
+    queries.set_setting(PRESET_SETTING, preset.name, session=session)
 
 
 class CodebookService:
@@ -45,6 +52,11 @@ class CodebookService:
     def get(self) -> Codebook:
         with self._tx.read() as session:
             return queries.load_codebook(session=session)
+
+    def preset_name(self) -> str | None:
+        """The preset the project last applied (or was seeded with), if any."""
+        with self._tx.read() as session:
+            return queries.get_setting(PRESET_SETTING, session=session)
 
     def claim_counts(self) -> dict[str, int]:
         """How many claims each type has (a retired type keeps them)."""
@@ -141,8 +153,110 @@ class CodebookService:
             for source_type in book.source_types:
                 if source_type.name.casefold() not in wanted:
                     queries.update_source_type(source_type.id, {"retired": True}, session=session)
-            queries.set_setting("codebook_preset", preset.name, session=session)
+            queries.set_setting(PRESET_SETTING, preset.name, session=session)
         return CODEBOOK_CHANGED
+
+    # ---- putting a saved state back (undo and redo) ------------------------------------------------
+
+    def restore_type(self, source_type: SourceType) -> Changes:
+        """Put a type back exactly as given (name, definition, colour, position, retired), adding it if gone.
+
+        The values are written as they are, not tidied again: they are a state the project had.
+        """
+        with self._tx.begin() as session:
+            book = queries.load_codebook(session=session)
+            _refuse_duplicate(book, source_type.name, except_id=source_type.id)
+            if book.type_by_id(source_type.id) is None:
+                queries.insert_source_types([source_type], session=session)
+            else:
+                queries.update_source_type(source_type.id, _row_values(source_type), session=session)
+        return CODEBOOK_CHANGED
+
+    def remove_type(self, type_id: str) -> Changes:
+        """Take a type out of the codebook again (undoing its addition), only while no claim uses it.
+
+        A type with claims is refused rather than retired behind the user's back: undo does what it
+        says or nothing, and the message says how to keep the claims and lose the key.
+        """
+        with self._tx.begin() as session:
+            source_type = queries.load_codebook(session=session).type_by_id(type_id)
+            if source_type is None:
+                raise CodebookError("That source type no longer exists.")
+            claims = queries.count_claims_by_type(session=session).get(type_id, 0)
+            if claims:
+                raise CodebookError(
+                    f"“{source_type.name}” stays in the codebook: {_claims(claims)} now "
+                    f"{'uses' if claims == 1 else 'use'} it. Retire it instead: its claims are kept."
+                )
+            delete_source_type(type_id, session=session)
+        return CODEBOOK_CHANGED
+
+    def set_positions(self, positions: Mapping[str, int]) -> Changes:
+        """Give the types these positions (the whole order a move changed); types not named keep theirs."""
+        with self._tx.begin() as session:
+            book = queries.load_codebook(session=session)
+            missing = [type_id for type_id in positions if book.type_by_id(type_id) is None]
+            if missing:
+                raise CodebookError("That source type no longer exists.")
+            for type_id, position in positions.items():
+                queries.update_source_type(type_id, {"position": position}, session=session)
+        return CODEBOOK_CHANGED
+
+    def restore_codebook(self, book: Codebook, preset_name: str | None = None) -> Changes:
+        """Make the codebook exactly `book` again (undoing or redoing a preset), in one transaction.
+
+        Types that `book` lacks are removed, which only a type without claims may be: if one has
+        claims, nothing changes and the refusal names it. Type ids are kept, so every claim keeps
+        its type.
+        """
+        with self._tx.begin() as session:
+            current = queries.load_codebook(session=session)
+            wanted = {t.id for t in book.source_types}
+            extra = [t for t in current.source_types if t.id not in wanted]
+            counts = queries.count_claims_by_type(session=session)
+            in_use = [t for t in extra if counts.get(t.id, 0)]
+            if in_use:
+                claims = sum(counts[t.id] for t in in_use)
+                names = ", ".join(f"“{t.name}”" for t in in_use)
+                it = "it" if len(in_use) == 1 else "them"
+                raise CodebookError(
+                    f"The codebook cannot go back: {names} {'has' if len(in_use) == 1 else 'have'} "
+                    f"claims now ({_claims(claims)}). Retire {it} instead: retired types keep their claims."
+                )
+            for source_type in extra:
+                delete_source_type(source_type.id, session=session)
+            # Names are unique: park the renamed ones on their ids first, so that two types
+            # swapping names never collide halfway.
+            renamed = [
+                t
+                for t in book.source_types
+                if (old := current.type_by_id(t.id)) is not None and old.name != t.name
+            ]
+            for source_type in renamed:
+                queries.update_source_type(source_type.id, {"name": source_type.id}, session=session)
+            for source_type in book.source_types:
+                if current.type_by_id(source_type.id) is None:
+                    queries.insert_source_types([source_type], session=session)
+                else:
+                    queries.update_source_type(source_type.id, _row_values(source_type), session=session)
+            queries.set_confidence_levels(book.confidence_levels, session=session)
+            if preset_name is not None:
+                queries.set_setting(PRESET_SETTING, preset_name, session=session)
+        return CODEBOOK_CHANGED
+
+
+def _row_values(source_type: SourceType) -> dict[str, object]:
+    return {
+        "name": source_type.name,
+        "definition": source_type.definition,
+        "colour": source_type.colour,
+        "position": source_type.position,
+        "retired": source_type.retired,
+    }
+
+
+def _claims(count: int) -> str:
+    return f"{count} claim{'' if count == 1 else 's'}"
 
 
 def _new_type(preset: Preset, index: int, *, position: int) -> SourceType:

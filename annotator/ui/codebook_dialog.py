@@ -1,6 +1,8 @@
 """The codebook editor: source types, the confidence scale and presets, each change saved at once.
 
 It talks only to `CodebookService`; the main window listens to `sig_codebook_changed` to refresh.
+Every change is also pushed as an undoable command (`codebook_commands`) on the undo stack it is
+given, the main window's, so that Ctrl+Z in the dialog or later in the window takes it back.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from collections.abc import Callable
 
 import qtawesome as qta
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPalette
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QColorDialog,
@@ -34,6 +36,14 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.codebook import OKABE_ITO, PRESETS, Codebook, Preset, SourceType
 from annotator.services.codebook import CodebookError, CodebookService
+from annotator.ui.codebook_commands import (
+    AddTypeCommand,
+    ApplyPresetCommand,
+    CodebookUndo,
+    EditTypeCommand,
+    MoveTypeCommand,
+    RelabelLevelCommand,
+)
 from annotator.ui.look import ERROR_COLOUR, plain_tooltip, swatch_icon
 
 TYPE_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -93,9 +103,12 @@ class CodebookDialog(QDialog):
         *,
         confirm: Confirm | None = None,
         pick_colour: PickColour | None = None,
+        undo: CodebookUndo | None = None,
     ) -> None:
+        """`undo` is where the edits go to be undone; without one the dialog keeps its own stack."""
         super().__init__(parent)
         self._service = codebook
+        self._undo = undo or CodebookUndo(QUndoStack(self), self.sig_codebook_changed.emit, self._report)
         self._confirm: Confirm = confirm or (lambda title, question: ask_confirmation(self, title, question))
         self._pick_colour: PickColour = pick_colour or (
             lambda initial, title: ask_colour(self, initial, title)
@@ -119,13 +132,18 @@ class CodebookDialog(QDialog):
         self.message_label.setWordWrap(True)
         self.message_label.hide()
 
+        undo_row = self._build_undo_buttons()
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
-        close_button.setToolTip("Every change is already saved.")
+        close_button.setToolTip(
+            "Every change is already saved; Ctrl+Z undoes it, here or in the main window."
+        )
         _no_auto_default(close_button)
 
         bottom = QHBoxLayout()
+        bottom.addLayout(undo_row)
         bottom.addWidget(self.message_label, 1)
         bottom.addWidget(buttons, 0, Qt.AlignmentFlag.AlignBottom)
 
@@ -133,12 +151,44 @@ class CodebookDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
 
+        for edit in self.findChildren(QLineEdit):
+            edit.installEventFilter(self)
         self._refresh()
         if self.type_list.topLevelItemCount():
             self.type_list.setCurrentItem(self.type_list.topLevelItem(0))
         self.type_list.setFocus()
 
     # ---- building -------------------------------------------------------------------------------
+
+    def _build_undo_buttons(self) -> QHBoxLayout:
+        """Undo and Redo on the stack the dialog was given: the main window's Edit menu is out of reach
+        while this modal dialog is open, so the dialog carries the same actions and the same keys."""
+        stack = self._undo.stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.undo_action.setIcon(qta.icon("mdi6.undo"))
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        redo_keys = [
+            QKeySequence("Ctrl+Shift+Z"),
+            QKeySequence("Ctrl+Y"),
+            *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
+        ]
+        # The same sequence twice on one action makes Qt call it ambiguous and do nothing.
+        self.redo_action.setShortcuts(list({k.toString(): k for k in redo_keys}.values()))
+        self.redo_action.setIcon(qta.icon("mdi6.redo"))
+        self.addActions([self.undo_action, self.redo_action])
+        row = QHBoxLayout()
+        row.setSpacing(2)
+        for action, name in ((self.undo_action, "undoButton"), (self.redo_action, "redoButton")):
+            button = QToolButton()
+            button.setObjectName(name)
+            button.setDefaultAction(action)  # its tooltip names the edit: "Undo Rename “a” to “b”"
+            button.setAutoRaise(True)
+            row.addWidget(button)
+        # An undo or redo, from here or from the window, shows the codebook as saved again.
+        stack.indexChanged.connect(self._on_undo_stack_moved)
+        self._following_stack = True
+        return row
 
     def _build_types_tab(self) -> QWidget:
         self.type_list = QTreeWidget()
@@ -325,6 +375,16 @@ class CodebookDialog(QDialog):
         return label
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(watched, QLineEdit) and event.type() == QEvent.Type.ShortcutOverride:
+            # A line edit claims Ctrl+Z even with no typing to undo; then let it reach the codebook's undo.
+            assert isinstance(event, QKeyEvent)
+            pressed = QKeySequence(event.keyCombination())
+            if (pressed in self.undo_action.shortcuts() and not watched.isUndoAvailable()) or (
+                pressed in self.redo_action.shortcuts() and not watched.isRedoAvailable()
+            ):
+                event.ignore()
+                return True
+            return False
         # Ctrl+Up/Down in the list moves the type; item views would otherwise only move the cursor.
         if watched is self.type_list and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
@@ -460,26 +520,45 @@ class CodebookDialog(QDialog):
                 self.type_list.setCurrentItem(item)
                 return
 
+    def undo_stack(self) -> QUndoStack:
+        """Where this dialog's edits are undone: the main window's stack, or its own."""
+        return self._undo.stack
+
     def error_text(self) -> str:
         """The inline error shown for the last change, or "" when it went through."""
         return self._error
 
     # ---- changing -------------------------------------------------------------------------------
 
-    def _change(self, edit: Callable[[], object], done: str = "") -> bool:
-        """Run one service call; show its refusal inline, or refresh and announce the change."""
+    def _change(self, edit: Callable[[], QUndoCommand], done: str = "") -> bool:
+        """Save one edit and push its undo command; show a refusal inline, or refresh and announce it."""
         try:
-            edit()
+            command = edit()
         except CodebookError as error:
             self._error = str(error)
             self._show_error(self._error)
             self._refresh()  # what is shown is what is saved
             return False
         self._error = ""
+        self._undo.stack.push(command)  # already done: the push only records it
         self._show_info(done)
         self._refresh()
         self.sig_codebook_changed.emit()
         return True
+
+    def _edit_type(self, type_id: str, done: str = "", **values: object) -> bool:
+        """Change fields of one type, remembering it as it was and as it is now for undo."""
+        before = self._service.get().type_by_id(type_id)
+
+        def edit() -> QUndoCommand:
+            if before is None:
+                raise CodebookError("That source type no longer exists.")
+            self._service.update_type(type_id, **values)  # type: ignore[arg-type]
+            after = self._service.get().type_by_id(type_id)
+            assert after is not None
+            return EditTypeCommand(before, after, self._service, self._undo)
+
+        return self._change(edit, done)
 
     def _commit_name(self) -> None:
         source_type = self.selected_type()
@@ -487,21 +566,25 @@ class CodebookDialog(QDialog):
         if source_type is None or " ".join(self.name_edit.text().split()) == source_type.name:
             self._show_selected()
             return
-        new_name = self.name_edit.text()
-        self._change(lambda: self._service.update_type(source_type.id, name=new_name))
+        self._edit_type(source_type.id, name=self.name_edit.text())
 
     def _commit_definition(self) -> None:
         source_type = self.selected_type()
         if source_type is None or self.definition_edit.text().strip() == source_type.definition:
             return
-        definition = self.definition_edit.text()
-        self._change(lambda: self._service.update_type(source_type.id, definition=definition))
+        self._edit_type(source_type.id, definition=self.definition_edit.text())
 
     def _commit_level(self, value: int) -> None:
         label = self.level_edits[value].text()
-        if label.strip() == self._book.level_label(value):
+        before = self._book.level_label(value)
+        if label.strip() == before:
             return
-        self._change(lambda: self._service.relabel_level(value, label))
+
+        def edit() -> QUndoCommand:
+            self._service.relabel_level(value, label)
+            return RelabelLevelCommand(value, before, label.strip(), self._service, self._undo)
+
+        self._change(edit)
 
     def _set_colour(self, colour: str) -> None:
         source_type = self.selected_type()
@@ -510,7 +593,7 @@ class CodebookDialog(QDialog):
         if colour.casefold() == source_type.colour.casefold():
             self._show_selected()  # a click on the current swatch must leave it checked
             return
-        self._change(lambda: self._service.update_type(source_type.id, colour=colour))
+        self._edit_type(source_type.id, colour=colour)
 
     def _choose_colour(self) -> None:
         source_type = self.selected_type()
@@ -531,7 +614,15 @@ class CodebookDialog(QDialog):
         # move_type counts every type, retired ones too: land just before (or after) the active neighbour.
         everything = [t.id for t in self._book.source_types]
         new_index = everything.index(active[index + step].id)
-        self._change(lambda: self._service.move_type(source_type.id, new_index))
+
+        def edit() -> QUndoCommand:
+            # Every position, not just the moved type's: a move renumbers them all.
+            before = {t.id: t.position for t in self._service.get().source_types}
+            self._service.move_type(source_type.id, new_index)
+            after = {t.id: t.position for t in self._service.get().source_types}
+            return MoveTypeCommand(source_type, step, before, after, self._service, self._undo)
+
+        self._change(edit)
         self.type_list.setFocus()
 
     def _toggle_retired(self) -> None:
@@ -546,7 +637,7 @@ class CodebookDialog(QDialog):
                 f"Retired “{source_type.name}”: its claims are kept ({_claims(claims)}). "
                 "Restore it at any time."
             )
-        self._change(lambda: self._service.update_type(source_type.id, retired=not source_type.retired), done)
+        self._edit_type(source_type.id, done, retired=not source_type.retired)
 
     def _add_type(self) -> None:
         name = self.new_name_edit.text()
@@ -555,7 +646,15 @@ class CodebookDialog(QDialog):
             return
         definition = self.new_definition_edit.text()
         added: list[str] = []
-        if self._change(lambda: added.append(self._service.add_type(name, definition)[1])):
+
+        def edit() -> QUndoCommand:
+            _, type_id = self._service.add_type(name, definition)
+            added.append(type_id)
+            new = self._service.get().type_by_id(type_id)
+            assert new is not None
+            return AddTypeCommand(new, self._service, self._undo)
+
+        if self._change(edit):
             self.new_name_edit.clear()
             self.new_definition_edit.clear()
             self.select_type(added[0])
@@ -582,11 +681,25 @@ class CodebookDialog(QDialog):
             question += "\n\nNo type is retired and no claim changes."
         if not self._confirm("Apply preset", question):
             return
-        self._change(
-            lambda: self._service.apply_preset(preset),
-            f"Applied “{preset.name}”: {len(preset.types)} active source types.",
-        )
+
+        def edit() -> QUndoCommand:
+            before, before_preset = self._service.get(), self._service.preset_name()
+            self._service.apply_preset(preset)
+            after = self._service.get()
+            return ApplyPresetCommand(preset.name, before, before_preset, after, self._service, self._undo)
+
+        self._change(edit, f"Applied “{preset.name}”: {len(preset.types)} active source types.")
         self.tabs.setCurrentIndex(0)
+
+    # ---- undo and redo ---------------------------------------------------------------------------
+
+    def _on_undo_stack_moved(self, _index: int) -> None:
+        self._refresh()
+
+    def _report(self, error: Exception) -> None:
+        """A refused undo or redo, when the dialog keeps its own stack: shown like a refused edit."""
+        self._error = str(error)
+        self._show_error(self._error)
 
     def done(self, result: int) -> None:
         # A name typed but not yet confirmed with Enter is still the user's intent: save it on close.
@@ -597,4 +710,7 @@ class CodebookDialog(QDialog):
         for value, edit in self.level_edits.items():
             if edit.isModified():
                 self._commit_level(value)
+        if self._following_stack:  # the stack outlives the dialog (it is the window's): stop following it
+            self._following_stack = False
+            self._undo.stack.indexChanged.disconnect(self._on_undo_stack_moved)
         super().done(result)

@@ -217,6 +217,144 @@ def test_applying_the_same_preset_twice_changes_nothing_more(project: Project) -
     assert len(twice.source_types) == len(once.source_types)
 
 
+# --- putting a saved state back (what undo and redo call) ----------------------------------------
+
+
+def test_restore_type_puts_every_field_back_exactly(project: Project) -> None:
+    type_id = _type_id(project, "unnamed")
+    before = project.codebook.get().type_by_id(type_id)
+    project.codebook.update_type(type_id, name="anonymous", definition="Changed.", colour="#123456")
+    project.codebook.update_type(type_id, retired=True)
+    after = project.codebook.get().type_by_id(type_id)
+
+    assert project.codebook.restore_type(before) == Changes(codebook=True)
+    assert project.codebook.get().type_by_id(type_id) == before
+    assert _active_names(project) == DEFAULT_TYPE_NAMES
+
+    project.codebook.restore_type(after)
+    assert project.codebook.get().type_by_id(type_id) == after
+    assert _active_names(project) == ["official", "speculation"]
+
+
+def test_restore_type_adds_a_removed_type_back_with_its_id_and_key(project: Project) -> None:
+    _, type_id = project.codebook.add_type("document", "A report.")
+    added = project.codebook.get().type_by_id(type_id)
+    assert project.codebook.remove_type(type_id) == Changes(codebook=True)
+    assert project.codebook.get().type_by_id(type_id) is None
+    assert _active_names(project) == DEFAULT_TYPE_NAMES
+
+    project.codebook.restore_type(added)
+    book = project.codebook.get()
+    assert book.type_by_id(type_id) == added
+    assert book.key_of(type_id) == 4
+
+
+def test_restore_type_refuses_a_name_another_type_took_meanwhile(project: Project) -> None:
+    unnamed = project.codebook.get().type_by_id(_type_id(project, "unnamed"))
+    project.codebook.update_type(unnamed.id, name="anonymous")
+    project.codebook.update_type(_type_id(project, "official"), name="Unnamed")
+    before = project.codebook.get()
+    with pytest.raises(CodebookError, match="Unnamed"):
+        project.codebook.restore_type(unnamed)
+    assert project.codebook.get() == before
+
+
+def test_remove_type_refuses_a_type_with_claims_and_keeps_them(project: Project) -> None:
+    _, type_id = project.codebook.add_type("document")
+    article_id = add_article(project, "The report says the dam leaks.")
+    claim_id = add_claim(project, article_id, project.annotator("Ann"), 4, 10, type_index=3)
+    before = project.codebook.get()
+
+    with pytest.raises(
+        CodebookError, match=r"“document” stays in the codebook: 1 claim now uses it\. Retire"
+    ):
+        project.codebook.remove_type(type_id)
+
+    assert project.codebook.get() == before
+    assert project.claims.get(claim_id).source_type_id == type_id
+    with pytest.raises(CodebookError, match="no longer exists"):
+        project.codebook.remove_type("00000000-0000-4000-8000-000000000000")
+
+
+def test_set_positions_puts_the_order_back_exactly(project: Project) -> None:
+    project.codebook.apply_preset(JOURNALISM_PRESET)  # positions with gaps: 0..2 retired, then 3..10
+    book = project.codebook.get()
+    before = {t.id: t.position for t in book.source_types}
+    moved = book.active_types[-1]
+
+    project.codebook.move_type(moved.id, 0)
+    assert project.codebook.get().active_types[0].id == moved.id
+    after = {t.id: t.position for t in project.codebook.get().source_types}
+    assert after != before
+
+    assert project.codebook.set_positions(before) == Changes(codebook=True)
+    assert project.codebook.get() == book
+    project.codebook.set_positions(after)
+    assert project.codebook.get().active_types[0].id == moved.id
+    with pytest.raises(CodebookError):
+        project.codebook.set_positions({"00000000-0000-4000-8000-000000000000": 0})
+
+
+def test_restore_codebook_undoes_a_preset_exactly_and_redoes_it_with_the_same_ids(
+    tmp_path: Path, project: Project
+) -> None:
+    article_id = add_article(project, "The minister said taxes will rise. Insiders doubt it.")
+    ann = project.annotator("Ann")
+    official_claim = add_claim(project, article_id, ann, 4, 12, type_index=0)
+    unnamed_claim = add_claim(project, article_id, ann, 35, 43, type_index=1)
+    project.codebook.relabel_level(3, "moderate")
+    before, before_preset = project.codebook.get(), project.codebook.preset_name()
+    counts = project.codebook.claim_counts()
+
+    project.codebook.apply_preset(JOURNALISM_PRESET)
+    after = project.codebook.get()
+    assert project.codebook.preset_name() == JOURNALISM_PRESET.name
+
+    assert project.codebook.restore_codebook(before, before_preset) == Changes(codebook=True)
+    assert project.codebook.get() == before  # ids, names, colours, positions, retired, labels
+    assert project.codebook.preset_name() == before_preset == "Default"
+    assert project.codebook.claim_counts() == counts
+    assert project.claims.get(official_claim).source_type_id == before.active_types[0].id
+    assert project.claims.get(unnamed_claim).source_type_id == before.active_types[1].id
+
+    project.codebook.restore_codebook(after, JOURNALISM_PRESET.name)
+    assert project.codebook.get() == after
+    assert project.codebook.preset_name() == JOURNALISM_PRESET.name
+    project.close()
+    again = open_project(tmp_path / "codebook.sqlite")
+    try:
+        assert again.codebook.get() == after
+    finally:
+        again.close()
+
+
+def test_restore_codebook_refuses_to_drop_a_type_that_has_claims_now(project: Project) -> None:
+    before = project.codebook.get()
+    project.codebook.apply_preset(JOURNALISM_PRESET)
+    after = project.codebook.get()
+    article_id = add_article(project, "The report says the dam leaks.")
+    claim_id = add_claim(project, article_id, project.annotator("Ann"), 4, 10, type_index=4)  # document
+
+    with pytest.raises(CodebookError, match=r"“document” has claims now \(1 claim\)\. Retire it instead"):
+        project.codebook.restore_codebook(before, "Default")
+
+    assert project.codebook.get() == after  # nothing changed, not even half
+    assert project.codebook.preset_name() == JOURNALISM_PRESET.name
+    assert project.claims.get(claim_id) is not None
+
+
+def test_restore_codebook_handles_two_types_swapping_names(project: Project) -> None:
+    before = project.codebook.get()
+    official, unnamed = _type_id(project, "official"), _type_id(project, "unnamed")
+    project.codebook.update_type(official, name="tmp")
+    project.codebook.update_type(unnamed, name="official")
+    project.codebook.update_type(official, name="unnamed")
+    assert _active_names(project) == ["unnamed", "official", "speculation"]
+
+    project.codebook.restore_codebook(before)
+    assert project.codebook.get() == before
+
+
 # --- annotators ------------------------------------------------------------------------------
 
 
