@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, MetaData, String, Text, TypeDecorator
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
@@ -160,3 +170,66 @@ class ClaimHistoryRow(SQLModel, table=True):
     updated_at: datetime = _timestamp()
     replaced_at: datetime = _timestamp()  # when this version stopped being the claim
     reason: str = Field(sa_column=Column(Text, nullable=False))  # "merged from colleague.sqlite", ...
+
+
+class ReviewDecisionRow(SQLModel, table=True):
+    """A reviewer's word on one unit of an article: accept or edit one version, or reject the unit."""
+
+    __tablename__ = "review_decision"
+    __table_args__ = (CheckConstraint("outcome IN ('accepted', 'edited', 'rejected')", name="outcome"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    article_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("article.id"), nullable=False, index=True)
+    )
+    outcome: str = Field(sa_column=Column(String(16), nullable=False))
+    decided_by: str = Field(sa_column=Column(String(36), ForeignKey("annotator.id"), nullable=False))
+    decided_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class ReviewDecisionClaimRow(SQLModel, table=True):
+    """The claims a decision settled. Snapshot ids, not links (as in claim_history): a claim may be
+    edited or deleted after the decision, which then shows as stale rather than blocking the edit."""
+
+    __tablename__ = "review_decision_claim"
+
+    decision_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("review_decision.id", ondelete="CASCADE"), primary_key=True)
+    )
+    claim_id: str = Field(sa_column=Column(String(36), primary_key=True, index=True))
+    chosen: bool = Field(sa_column=Column(Boolean, nullable=False, default=False))
+    # The claim's updated_at as the reviewer saw it: a merge can bring in a colleague's edit that is
+    # older than the decision, so "edited after decided_at" would miss it.
+    claim_updated_at: datetime = _timestamp()
+
+
+class ReviewedClaimRow(SQLModel, table=True):
+    """A claim of the reviewed layer, shaped like `claim` so the dataset export can write it."""
+
+    __tablename__ = "reviewed_claim"
+
+    id: str = Field(primary_key=True, max_length=36)
+    decision_id: str = Field(
+        sa_column=Column(
+            String(36),
+            ForeignKey("review_decision.id", ondelete="CASCADE"),
+            nullable=False,
+            unique=True,
+        )
+    )
+    article_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("article.id"), nullable=False, index=True)
+    )
+    start: int
+    end: int
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    context_before: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    context_after: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    source_type_id: str = Field(sa_column=Column(String(36), ForeignKey("source_type.id"), nullable=False))
+    confidence: int = Field(sa_column=Column(ForeignKey("confidence_level.value"), nullable=False))
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    cue: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()

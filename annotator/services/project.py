@@ -13,6 +13,7 @@ from annotator.db.project_file import check_sqlite_file, sync_folder
 from annotator.db.schema import upgrade_to_head
 from annotator.db.tables import utc_now
 from annotator.domain.records import Annotator
+from annotator.services.adjudication import AdjudicationService
 from annotator.services.articles import ArticleService
 from annotator.services.claims import ClaimService
 from annotator.services.codebook import CodebookService, seed_codebook
@@ -41,6 +42,7 @@ class Project:
         self.exchange = ExchangeService(transactions)
         self.merge = MergeService(transactions, path)
         self.review = ReviewService(transactions)
+        self.adjudication = AdjudicationService(transactions)
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True) -> Project:

@@ -24,8 +24,8 @@ def damaged_schema(tmp_path: Path) -> Path:
     add_article(project, "The mayor said the bridge will reopen in May.")
     project.close()
     data = bytearray(path.read_bytes())
-    # The first page holds the schema: spoil the SQL just before one of its constraints.
-    at = data.index(b"CONSTRAINT", 100, 4096)
+    # Spoil the schema's SQL just before one of its constraints (only the schema says CONSTRAINT).
+    at = data.index(b"CONSTRAINT", 100)
     data[at - 6 : at] = b"\xb2\xaa\xb3\xb3\xd3\xdf"
     path.write_bytes(bytes(data))
     return path

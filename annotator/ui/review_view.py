@@ -1,0 +1,813 @@
+"""Review > Review Disagreements: an article's units beside the text, what each annotator said, and the
+reviewer's decision on each, settled from the keyboard (accept, edit, reject) as undoable commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent, QResizeEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain.codebook import Codebook
+from annotator.domain.decisions import ArticleProgress, ClaimVersion, Outcome, ReviewUnit
+from annotator.domain.records import Annotator, Changes, Claim
+from annotator.domain.units import Difference
+from annotator.ui.dialogs import DialogService
+from annotator.ui.look import ERROR_COLOUR, plain_tooltip
+from annotator.ui.review_commands import SettleCommand, UnsettleCommand, decision_text
+from annotator.ui.undo import short_quote
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
+
+# Shows a claim in the main window: (article id, claim id or None for a stretch of text, start, end).
+ShowClaim = Callable[[str, str | None, int, int], None]
+Index = QModelIndex | QPersistentModelIndex
+
+UNIT_ROLE = Qt.ItemDataRole.UserRole + 1
+ARTICLE_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # where the main window's article list keeps the id
+KEYS_HINT = (
+    "N / Shift+N  next / previous disagreement   ·   1 to 9  accept that annotator's version   ·   "
+    "E  edit   ·   R or Delete  reject   ·   U  take back"
+)
+# Tints, paired with words in every cell: colour alone never carries the meaning.
+AGREE_TINT, DIFFER_TINT, STALE_TINT = "#E6F4EA", "#FFF1DB", "#FBE3E1"
+SETTLED_COLOUR, MUTED_COLOUR = "#1E6B34", "#6B6B6B"
+DASH = "\N{EN DASH}"  # between the ends of a span
+QUOTE_WIDTH, CAP_WIDTH, MIN_WIDTH = 240, 220, 110  # pixels
+
+
+def difference_words(unit: ReviewUnit) -> str:
+    """What differs in a unit, in words: "agree", or e.g. "only Ana · type · confidence"."""
+    differences = unit.differences
+    if not differences:
+        return "✓ agree"
+    words = []
+    if Difference.MISSING in differences:
+        words.append("only " + " & ".join(c.annotator_name for c in unit.unit.present))
+    if Difference.SPAN in differences:
+        words.append("span")
+    if Difference.SOURCE_TYPE in differences:
+        words.append("type")
+    if Difference.CONFIDENCE in differences:
+        words.append("confidence")
+    return "≠ " + " · ".join(words)
+
+
+def chosen_name(unit: ReviewUnit) -> str | None:
+    """Whose version the unit's decision kept (None: rejected, or that claim is gone)."""
+    chosen = unit.decision.chosen_claim_id if unit.decision else None
+    return next((c.annotator_name for c in unit.unit.present if c.id == chosen), None)
+
+
+def decision_words(unit: ReviewUnit) -> str:
+    decision = unit.decision
+    if decision is None:
+        return "—  open"
+    if decision.outcome is Outcome.REJECTED:
+        said = "✗ Rejected"
+    else:
+        whose = chosen_name(unit)
+        version = f"{whose}'s version" if whose else "a version"
+        said = f"✓ Accepted {version}" if decision.outcome is Outcome.ACCEPTED else f"✎ Edited {version}"
+    # Stale: the check mark gives way to the warning, and the details under the list say why.
+    return f"⚠ changed: {said[2:]}" if unit.stale else said
+
+
+def progress_words(progress: ArticleProgress) -> str:
+    if progress.total_units == 0:
+        return "No claims on this article yet"
+    left = progress.disagreements_left
+    return (
+        f"{progress.settled} of {progress.total_units} unit{'s' if progress.total_units != 1 else ''} settled"
+        f" · {left} disagreement{'s' if left != 1 else ''} left"
+    )
+
+
+def representative(unit: ReviewUnit) -> Claim:
+    """The claim that stands for a unit: the version its decision kept, else its first claim."""
+    chosen = unit.decision.chosen_claim_id if unit.decision else None
+    return next((c for c in unit.unit.present if c.id == chosen), unit.unit.present[0])
+
+
+class ReviewUnitsModel(QAbstractTableModel):
+    """The units of one article: status, quote, one column per annotator, the decision."""
+
+    def __init__(self, codebook: Codebook, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.codebook = codebook
+        self.units: list[ReviewUnit] = []
+        self.annotators: tuple[str, ...] = ()
+
+    def set_units(self, units: list[ReviewUnit]) -> None:
+        self.beginResetModel()
+        self.units = units
+        self.annotators = units[0].unit.annotators if units else ()
+        self.endResetModel()
+
+    def decision_column(self) -> int:
+        return 2 + len(self.annotators)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default argument
+        return 0 if parent.isValid() else len(self.units)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 3 + len(self.annotators)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        if section == 0:
+            return "Differs in"
+        if section == 1:
+            return "Quote"
+        if section == self.decision_column():
+            return "Decision"
+        if 0 <= section - 2 < len(self.annotators):
+            return f"{section - 1} · {self.annotators[section - 2]}"
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.units):
+            return None
+        unit = self.units[index.row()]
+        column = index.column()
+        if role == UNIT_ROLE:
+            return unit
+        if column == 0:
+            return self._status(unit, role)
+        if column == 1:
+            return self._quote(unit, role)
+        if column == self.decision_column():
+            return self._decision(unit, role)
+        if 0 <= column - 2 < len(self.annotators):
+            return self._version(unit, column - 2, role)
+        return None
+
+    def _status(self, unit: ReviewUnit, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return difference_words(unit)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QColor(AGREE_TINT if not unit.differences else DIFFER_TINT))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (
+                "Everyone made the same claim here" if not unit.differences else "The annotators differ here"
+            )
+        return None
+
+    def _quote(self, unit: ReviewUnit, role: int) -> Any:
+        reviewed = unit.decision.reviewed if unit.decision and not unit.stale else None
+        quote = reviewed.quote if reviewed is not None else representative(unit).quote
+        if role == Qt.ItemDataRole.DisplayRole:
+            return short_quote(quote, 90)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(quote)
+        return None
+
+    def _version(self, unit: ReviewUnit, slot: int, role: int) -> Any:
+        claim = unit.unit.claims[slot]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if claim is None:
+                return "— no claim"
+            kind = self.codebook.type_by_id(claim.source_type_id)
+            text = f"{kind.name if kind else '?'} · {self.codebook.level_label(claim.confidence)}"
+            if Difference.SPAN in unit.differences:
+                text += f" · {claim.start}{DASH}{claim.end}"
+            return text
+        if role == Qt.ItemDataRole.ForegroundRole and claim is None:
+            return QBrush(QColor(MUTED_COLOUR))
+        decision = unit.decision
+        if role == Qt.ItemDataRole.FontRole and claim and decision and claim.id == decision.chosen_claim_id:
+            font = QFont()
+            font.setBold(True)  # the version the decision kept
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and claim is not None:
+            lines = [f"“{claim.quote}”", f"code points {claim.start} to {claim.end}"]
+            lines += [
+                f"{name}: {value}" for name, value in (("Source", claim.source), ("Cue", claim.cue)) if value
+            ]
+            if claim.comment:
+                lines.append(f"Comment: {claim.comment}")
+            return plain_tooltip("\n".join(lines))
+        return None
+
+    def _decision(self, unit: ReviewUnit, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return decision_words(unit)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if unit.stale:
+                return QBrush(QColor(ERROR_COLOUR))
+            return QBrush(QColor(SETTLED_COLOUR if unit.decision else MUTED_COLOUR))
+        if role == Qt.ItemDataRole.BackgroundRole and unit.stale:
+            return QBrush(QColor(STALE_TINT))
+        if role == Qt.ItemDataRole.ToolTipRole and unit.decision is not None:
+            decided = unit.decision
+            when = decided.decided_at.astimezone().strftime("%d %b %Y %H:%M")
+            tip = f"Decided by {decided.decided_by_name}, {when}"
+            if unit.stale:
+                tip += "\nIts claims changed since: settle it again."
+            return plain_tooltip(tip)
+        return None
+
+
+class UnitTable(QTableView):
+    """The units list. Its keys beat the window's shortcuts (digits tag, Delete deletes a claim)
+    while it has the focus."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.handlers: dict[tuple[int, bool], Callable[[], None]] = {}
+
+    def _handler(self, event: QKeyEvent) -> Callable[[], None] | None:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            return None
+        return self.handlers.get((event.key(), modifiers == Qt.KeyboardModifier.ShiftModifier))
+
+    def event(self, event: QEvent) -> bool:
+        overridden = event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+        if overridden and self._handler(event) is not None:  # type: ignore[arg-type]
+            event.accept()  # the key comes to keyPressEvent instead of a window shortcut
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        handler = self._handler(event)
+        if handler is None:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        handler()
+
+
+class ReviewEditDialog(QDialog):
+    """E: one annotator's version with the reviewer's changes: type, confidence, source, cue,
+    comment, and the span (one of the versions' spans, or adjusted)."""
+
+    def __init__(
+        self, unit: ReviewUnit, codebook: Codebook, text: str, start_from: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit the reviewed claim")
+        self.text = text
+        self.versions = list(unit.unit.present)
+        self.start_from = QComboBox()
+        for claim in self.versions:
+            self.start_from.addItem(f"{claim.annotator_name}'s version", claim.id)
+        self.type_combo = QComboBox()
+        self.types = list(codebook.active_types)
+        for claim in self.versions:  # a version of a type retired since still shows its type
+            kind = codebook.type_by_id(claim.source_type_id)
+            if kind is not None and kind not in self.types:
+                self.types.append(kind)
+        for kind in self.types:
+            self.type_combo.addItem(kind.name + (" (retired)" if kind.retired else ""), kind.id)
+        self.confidence_combo = QComboBox()
+        for level in codebook.confidence_levels:
+            self.confidence_combo.addItem(f"{level.value} · {level.label}", level.value)
+        self.source, self.cue = QLineEdit(), QLineEdit()
+        self.comment = QPlainTextEdit()
+        self.comment.setTabChangesFocus(True)
+        self.comment.setFixedHeight(64)
+        self.span_from = QComboBox()
+        spans: list[tuple[int, int]] = []
+        for claim in self.versions:
+            if (claim.start, claim.end) not in spans:
+                spans.append((claim.start, claim.end))
+                names = [
+                    c.annotator_name for c in self.versions if (c.start, c.end) == (claim.start, claim.end)
+                ]
+                self.span_from.addItem(
+                    f"{' & '.join(names)}: {claim.start}{DASH}{claim.end}", (claim.start, claim.end)
+                )
+        self.start_spin, self.end_spin = QSpinBox(), QSpinBox()
+        for spin in (self.start_spin, self.end_spin):
+            spin.setRange(0, len(text))
+            spin.setAccelerated(True)
+            spin.valueChanged.connect(self._show_quote)
+        self.span_from.currentIndexChanged.connect(self._take_span)
+        self.quote = QLabel()
+        self.quote.setTextFormat(Qt.TextFormat.PlainText)
+        self.quote.setWordWrap(True)
+        self.quote.setMinimumWidth(420)
+        span_row = QHBoxLayout()
+        span_row.addWidget(QLabel("from"))
+        span_row.addWidget(self.start_spin)
+        span_row.addWidget(QLabel("to"))
+        span_row.addWidget(self.end_spin)
+        span_row.addStretch(1)
+        form = QFormLayout()
+        form.addRow("Start from:", self.start_from)
+        form.addRow("Source type:", self.type_combo)
+        form.addRow("Confidence:", self.confidence_combo)
+        form.addRow("Source:", self.source)
+        form.addRow("Cue:", self.cue)
+        form.addRow("Comment:", self.comment)
+        form.addRow("Span of:", self.span_from)
+        form.addRow("Code points:", span_row)
+        form.addRow("Quote:", self.quote)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.start_from.currentIndexChanged.connect(self._take_version)
+        self.start_from.setCurrentIndex(max(0, self.start_from.findData(start_from)))
+        self._take_version()
+
+    def _claim(self) -> Claim:
+        return self.versions[max(0, self.start_from.currentIndex())]
+
+    def _take_version(self) -> None:
+        claim = self._claim()
+        self.type_combo.setCurrentIndex(max(0, self.type_combo.findData(claim.source_type_id)))
+        self.confidence_combo.setCurrentIndex(max(0, self.confidence_combo.findData(claim.confidence)))
+        self.source.setText(claim.source)
+        self.cue.setText(claim.cue)
+        self.comment.setPlainText(claim.comment)
+        self.span_from.setCurrentIndex(max(0, self.span_from.findData((claim.start, claim.end))))
+        self._take_span()
+
+    def _take_span(self) -> None:
+        span = self.span_from.currentData()
+        if span is not None:
+            self.set_span(*span)
+
+    def set_span(self, start: int, end: int) -> None:
+        self.start_spin.setValue(start)
+        self.end_spin.setValue(end)
+        self._show_quote()
+
+    def _show_quote(self) -> None:
+        start, end = self.start_spin.value(), self.end_spin.value()
+        quote = self.text[start:end]
+        ok = start < end and bool(quote.strip())
+        self.quote.setText(
+            f"“{short_quote(quote, 300)}”" if ok else "Choose the words of the claim: this span is empty."
+        )
+        self.quote.setStyleSheet("" if ok else f"color: {ERROR_COLOUR}")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def chosen_claim_id(self) -> str:
+        return self._claim().id
+
+    def edits(self) -> dict[str, Any]:
+        return {
+            "start": self.start_spin.value(),
+            "end": self.end_spin.value(),
+            "source_type_id": self.type_combo.currentData(),
+            "confidence": self.confidence_combo.currentData(),
+            "source": self.source.text(),
+            "cue": self.cue.text(),
+            "comment": self.comment.toPlainText(),
+        }
+
+
+class ReviewPanel(QWidget):
+    """The review of one article at a time; decisions go on the window's undo stack."""
+
+    sig_message_requested = Signal(str)
+
+    def __init__(
+        self,
+        project: Project,
+        reviewer: Annotator,
+        undo_stack: QUndoStack,
+        dialogs: DialogService,
+        show_claim: ShowClaim,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.project, self.reviewer = project, reviewer
+        self.service = project.adjudication
+        self.undo_stack, self.dialogs, self.show_claim = undo_stack, dialogs, show_claim
+        self.article_id: str | None = None
+        self.codebook = project.codebook.get()
+        self.progress: dict[str, ArticleProgress] = {}
+        self.titles: dict[str, str] = {}
+        self._content_widths: dict[int, int] = {}
+
+        self.chooser = QComboBox()
+        self.chooser.setAccessibleName("Article to review")
+        self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.chooser.setMinimumContentsLength(36)
+        self.chooser.currentIndexChanged.connect(self._on_article_chosen)
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("reviewProgress")
+        font = self.progress_label.font()
+        font.setBold(True)
+        self.progress_label.setFont(font)
+        self.next_button = QPushButton("Next disagreement  (N)")
+        self.next_button.clicked.connect(lambda: self.next_disagreement(+1))
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Article:"))
+        top.addWidget(self.chooser, 1)
+        top.addSpacing(12)
+        top.addWidget(self.progress_label)
+        top.addStretch(0)
+        top.addWidget(self.next_button)
+
+        self.model = ReviewUnitsModel(self.codebook, self)
+        self.table = UnitTable()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Units to review")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setMinimumSectionSize(60)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
+        key = Qt.Key
+        self.table.handlers = {
+            (key.Key_N, False): lambda: self.next_disagreement(+1),
+            (key.Key_N, True): lambda: self.next_disagreement(-1),
+            (key.Key_E, False): self.edit,
+            (key.Key_R, False): self.reject,
+            (key.Key_Delete, False): self.reject,
+            (key.Key_U, False): self.take_back,
+            (key.Key_Backspace, False): self.take_back,
+        }
+        for number in range(1, 10):
+            self.table.handlers[(key.Key_0 + number, False)] = lambda n=number: self.accept(n)
+
+        self.details = QLabel()
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setWordWrap(True)
+        self.details.setObjectName("reviewDetails")
+        hint = QLabel(KEYS_HINT)
+        hint.setWordWrap(True)
+        hint.setObjectName("reviewKeys")
+        hint.setStyleSheet(f"color: {MUTED_COLOUR}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.details)
+        layout.addWidget(hint)
+
+    # --- articles ------------------------------------------------------------------------------
+
+    def load_articles(self, current: str | None, *, all_progress: bool = True) -> None:
+        """Fill the chooser with every article and its progress, and show `current` (else the first).
+
+        `all_progress=False` reads the progress of articles new to the list only (the shown one is
+        read again anyway): every article's takes about a second for 100,000 claims.
+        """
+        summaries = self.project.articles.list()
+        self.titles = {a.id: a.title for a in summaries}
+        if all_progress:
+            self.progress = self.service.progress()
+        elif new := [a.id for a in summaries if a.id not in self.progress]:
+            self.progress.update(self.service.progress(new))
+        self.chooser.blockSignals(True)
+        try:
+            self.chooser.clear()
+            for summary in summaries:
+                self.chooser.addItem(self._chooser_text(summary.id), summary.id)
+        finally:
+            self.chooser.blockSignals(False)
+        target = current if current in self.titles else (summaries[0].id if summaries else None)
+        self.article_id = None  # read again even if it is the one shown
+        self.open_article(target)
+
+    def _chooser_text(self, article_id: str) -> str:
+        title = short_quote(self.titles.get(article_id, ""), 48)
+        progress = self.progress.get(article_id, ArticleProgress(0, 0, 0))
+        if progress.total_units == 0:
+            return f"{title}  —  no claims"
+        left = progress.disagreements_left
+        return f"{title}  —  {progress.settled}/{progress.total_units} settled, {left} left"
+
+    def open_article(self, article_id: str | None) -> None:
+        """Show the review of an article (the main window's choice follows the chooser and back)."""
+        if article_id == self.article_id:
+            return
+        index = self.chooser.findData(article_id) if article_id else -1
+        self.chooser.blockSignals(True)
+        self.chooser.setCurrentIndex(index)
+        self.chooser.blockSignals(False)
+        self.article_id = article_id if index >= 0 else None
+        self.reload()
+
+    def _on_article_chosen(self, index: int) -> None:
+        article_id = self.chooser.itemData(index)
+        if article_id is None:
+            return
+        self.open_article(article_id)
+        self.show_claim(article_id, None, 0, 0)  # the article beside, until a unit is chosen
+        self.window().activateWindow()
+        self.table.setFocus()
+
+    def reload(self, keep: tuple[str, ...] | None = None) -> None:
+        """Read the article's units again; the unit with `keep`'s claims (else the current one) stays."""
+        row = self.table.currentIndex().row()
+        if keep is None and 0 <= row < len(self.model.units):
+            keep = self.model.units[row].claim_ids
+        units = self.service.review_units(self.article_id) if self.article_id else []
+        self.table.selectionModel().blockSignals(True)
+        try:
+            self.model.set_units(units)
+        finally:
+            self.table.selectionModel().blockSignals(False)
+        if self.article_id is not None:
+            self.progress[self.article_id] = self.service.progress([self.article_id])[self.article_id]
+            index = self.chooser.findData(self.article_id)
+            if index >= 0:
+                self.chooser.setItemText(index, self._chooser_text(self.article_id))
+            self.progress_label.setText(progress_words(self.progress[self.article_id]))
+        else:
+            self.progress_label.setText("No article to review")
+        self._size_columns()
+        if keep:
+            wanted = set(keep)
+            found = next((r for r, u in enumerate(units) if wanted & set(u.claim_ids)), None)
+            if found is not None:
+                self.table.selectionModel().blockSignals(True)
+                self.table.selectRow(found)
+                self.table.selectionModel().blockSignals(False)
+        self._show_details()
+
+    def _size_columns(self) -> None:
+        """Measure the columns' words once per reload; `_fit_columns` shares out the width."""
+        self._content_widths = {}
+        for column in range(self.model.columnCount()):
+            if column != 1:
+                self._content_widths[column] = self.table.sizeHintForColumn(column) + 12
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their words, capped (tooltips hold the rest); the quote gets what is
+        left, never less than QUOTE_WIDTH: a narrow list scrolls sideways rather than hide quotes."""
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        widths = {c: min(w, CAP_WIDTH) for c, w in self._content_widths.items()}
+        room = self.table.viewport().width() - QUOTE_WIDTH
+        total = sum(widths.values())
+        if widths and total > room:
+            ratio = max(room, 0) / total
+            widths = {c: max(MIN_WIDTH, int(w * ratio)) for c, w in widths.items()}
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        header.resizeSection(1, max(QUOTE_WIDTH, self.table.viewport().width() - sum(widths.values())))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    # --- the chosen unit -----------------------------------------------------------------------
+
+    def current_unit(self) -> ReviewUnit | None:
+        row = self.table.currentIndex().row()
+        return self.model.units[row] if 0 <= row < len(self.model.units) else None
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+
+    def _on_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_details()
+        unit = self.current_unit()
+        if unit is None or self.article_id is None:
+            return
+        claim = representative(unit)
+        self.show_claim(self.article_id, claim.id, claim.start, claim.end)
+        # Showing the claim activates the main window; a floating review takes the keys back.
+        self.window().activateWindow()
+        self.table.setFocus()
+
+    def _show_details(self) -> None:
+        unit = self.current_unit()
+        if unit is None:
+            self.details.setText("Choose a unit, or press N for the next disagreement.")
+            return
+        lines = []
+        if unit.decision is not None:
+            decided = unit.decision
+            when = decided.decided_at.astimezone().strftime("%d %b %Y %H:%M")
+            lines.append(f"{decision_words(unit)} — decided by {decided.decided_by_name}, {when}.")
+            if unit.stale:
+                lines.append("Its claims changed since: press a key to settle it again.")
+        history = self.service.claim_history(unit.claim_ids)
+        for claim in unit.unit.present:
+            for version in history.get(claim.id, []):
+                lines.append(self._history_line(claim, version))
+        self.details.setText("\n".join(lines) if lines else "Not settled yet.")
+
+    def _history_line(self, claim: Claim, version: ClaimVersion) -> str:
+        kind = self.codebook.type_by_id(version.source_type_id)
+        when = version.replaced_at.astimezone().strftime("%d %b %Y %H:%M")
+        return (
+            f"History: {claim.annotator_name}'s claim was {kind.name if kind else '?'} · "
+            f"{self.codebook.level_label(version.confidence)} on “{short_quote(version.quote, 40)}” "
+            f"until {when} ({version.reason})."
+        )
+
+    # --- keys ------------------------------------------------------------------------------------
+
+    def next_disagreement(self, step: int) -> None:
+        """N / Shift+N: the next (previous) disagreement not settled yet, wrapping around."""
+        units = self.model.units
+        count = len(units)
+        row = self.table.currentIndex().row()
+        if row < 0:
+            row = -1 if step > 0 else count
+        for offset in range(1, count + 1):
+            candidate = (row + step * offset) % count
+            if units[candidate].disagreement and not units[candidate].settled:
+                self.select_row(candidate)
+                return
+        self.sig_message_requested.emit("No disagreements left to settle in this article.")
+
+    def accept(self, number: int) -> None:
+        """1 to 9: keep the version of the annotator in that column."""
+        unit = self.current_unit()
+        if unit is None:
+            return
+        if number > len(unit.unit.annotators):
+            self.sig_message_requested.emit(f"There is no annotator {number} on this article.")
+            return
+        claim = unit.unit.claims[number - 1]
+        name = unit.unit.annotators[number - 1]
+        if claim is None:
+            self.sig_message_requested.emit(f"{name} made no claim here: choose another version, or reject.")
+            return
+        if (
+            unit.settled
+            and unit.decision
+            and unit.decision.outcome is Outcome.ACCEPTED
+            and chosen_name(unit) == name
+        ):
+            return  # already so
+        self._settle(unit, Outcome.ACCEPTED, claim.id, None)
+
+    def reject(self) -> None:
+        unit = self.current_unit()
+        if unit is None or (unit.settled and unit.decision and unit.decision.outcome is Outcome.REJECTED):
+            return
+        self._settle(unit, Outcome.REJECTED, None, None)
+
+    def edit(self) -> None:
+        unit = self.current_unit()
+        if unit is None or self.article_id is None:
+            return
+        slot = self.table.currentIndex().column() - 2
+        focused = unit.unit.claims[slot] if 0 <= slot < len(unit.unit.claims) else None
+        start_from = focused or representative(unit)
+        article = self.project.articles.get(self.article_id)
+        if article is None:
+            return
+        dialog = ReviewEditDialog(unit, self.codebook, article.text, start_from.id, self)
+        reviewed = unit.decision.reviewed if unit.decision and not unit.stale and focused is None else None
+        if reviewed is not None and unit.decision and unit.decision.chosen_claim_id:
+            # Editing again starts from the edit already made.
+            dialog.start_from.setCurrentIndex(
+                max(0, dialog.start_from.findData(unit.decision.chosen_claim_id))
+            )
+            dialog.type_combo.setCurrentIndex(max(0, dialog.type_combo.findData(reviewed.source_type_id)))
+            dialog.confidence_combo.setCurrentIndex(
+                max(0, dialog.confidence_combo.findData(reviewed.confidence))
+            )
+            dialog.source.setText(reviewed.source)
+            dialog.cue.setText(reviewed.cue)
+            dialog.comment.setPlainText(reviewed.comment)
+            dialog.set_span(reviewed.start, reviewed.end)
+        if self.dialogs.run_dialog(dialog):
+            self._settle(unit, Outcome.EDITED, dialog.chosen_claim_id(), dialog.edits())
+        self.table.setFocus()
+
+    def take_back(self) -> None:
+        """U: the unit's decision is taken back; the unit is open again."""
+        unit = self.current_unit()
+        if unit is None or unit.decision is None:
+            return
+        try:
+            _, removed = self.service.unsettle(unit.decision.id)
+        except ValueError as error:
+            self.report(error)
+            return
+        self.undo_stack.push(UnsettleCommand(removed, self.service, self))
+        self.review_changed(removed.article_id)
+
+    def _settle(
+        self, unit: ReviewUnit, outcome: Outcome, chosen: str | None, edits: dict[str, Any] | None
+    ) -> None:
+        if self.article_id is None:
+            return
+        try:
+            _, decision, replaced = self.service.settle(
+                self.article_id, unit.claim_ids, outcome, chosen, edits, decided_by=self.reviewer.id
+            )
+        except ValueError as error:
+            self.dialogs.error("Not settled", str(error))
+            return
+        whose = next((c.annotator_name for c in unit.unit.present if c.id == chosen), None)
+        self.undo_stack.push(
+            SettleCommand(decision_text(decision.outcome, whose), decision, replaced, self.service, self)
+        )
+        self.review_changed(decision.article_id)
+
+    # --- refreshes ---------------------------------------------------------------------------------
+
+    def review_changed(self, article_id: str) -> None:
+        """After a decision, its undo or redo: reload that article's progress (and units, if shown)."""
+        if article_id == self.article_id:
+            self.reload()
+        elif article_id in self.titles:
+            self.progress[article_id] = self.service.progress([article_id])[article_id]
+            index = self.chooser.findData(article_id)
+            if index >= 0:
+                self.chooser.setItemText(index, self._chooser_text(article_id))
+
+    def claims_changed(self, changes: Changes) -> None:
+        """An annotator's claims changed in the window: units and staleness may have moved."""
+        if self.article_id is not None and self.isVisible():
+            self.reload()
+
+    def report(self, error: Exception) -> None:
+        self.dialogs.error("Review not saved", str(error))
+        if self.article_id is not None:
+            self.reload()
+
+
+class ReviewDock(QDockWidget):
+    """The review panel docked under the article (wide enough for a column per annotator)."""
+
+    def __init__(self, panel: ReviewPanel, parent: QWidget | None = None) -> None:
+        super().__init__("Review disagreements", parent)
+        self.setObjectName("reviewDock")
+        self.panel = panel
+        self.project = panel.project
+        self.setWidget(panel)
+        self.setAllowedAreas(
+            Qt.DockWidgetArea.BottomDockWidgetArea
+            | Qt.DockWidgetArea.RightDockWidgetArea
+            | Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+
+    def float_near(self, window: QWidget) -> None:
+        """Float at a size that shows a screenful of units, low on the window's screen."""
+        self.setFloating(True)
+        screen = window.screen().availableGeometry()
+        frame = window.frameGeometry()
+        width = min(max(1000, frame.width()), screen.width() - 20)
+        height = min(440, screen.height() // 2)
+        x = min(max(screen.left(), frame.center().x() - width // 2), screen.right() - width)
+        y = min(frame.bottom() - height // 2, screen.bottom() - height)
+        self.setGeometry(x, max(screen.top(), y), width, height)
+
+    def follow_article(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
+        """The main window's article list chose an article: review that one."""
+        if item is not None:
+            self.panel.open_article(item.data(ARTICLE_ID_ROLE))
+
+    def follow_article_list(self) -> None:
+        """The window listed its articles again (an import, a merge): so does the review, once the
+        list is filled. Other articles' progress is read again when the review is opened again."""
+        if self.isVisible():
+            QTimer.singleShot(0, self, self._reload_articles)  # not called once the dock is gone
+
+    def _reload_articles(self) -> None:
+        self.panel.load_articles(self.panel.article_id, all_progress=False)
+
+    def follow_action(self) -> None:
+        """The window's review action changed: once disabled (blind mode, no project), hide the review."""
+        action = self.sender()
+        if isinstance(action, QAction) and not action.isEnabled():
+            self.hide()

@@ -1,0 +1,358 @@
+"""Settling disagreements: the review list of units, decisions (accept, edit, reject), the reviewed layer."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from annotator.db.project_file import read_only_connection
+from annotator.domain.decisions import ArticleProgress, Outcome
+from annotator.domain.units import Difference
+from annotator.services.adjudication import AdjudicationError
+from annotator.services.project import Project
+from tests.core.factories import StepClock, add_article, add_claim, open_project
+
+TEXT = "The minister said the talks would resume. Officials said the army was ready. Nobody knows why."
+FIRST, SECOND, THIRD = (0, 41), (42, 76), (77, 94)
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> StepClock:
+    # One clock for claims and decisions, a second per step: "edited after the decision" is certain.
+    step = StepClock()
+    monkeypatch.setattr("annotator.services.claims.utc_now", step)
+    monkeypatch.setattr("annotator.services.adjudication.utc_now", step)
+    return step
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Project]:
+    opened = open_project(tmp_path / "review.sqlite")
+    yield opened
+    opened.close()
+
+
+class Article:
+    """Ana and Ben on TEXT: they agree on the first sentence, differ in type on the second, and only
+    Ana tagged the third."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.id = add_article(project, TEXT, "Talks")
+        self.ana, self.ben = project.annotator("Ana"), project.annotator("Ben")
+        self.reviewer = project.annotator("Rita")
+        self.a1 = add_claim(project, self.id, self.ana, *FIRST, type_index=0)
+        self.b1 = add_claim(project, self.id, self.ben, *FIRST, type_index=0)
+        self.a2 = add_claim(project, self.id, self.ana, *SECOND, type_index=1, confidence=2, cue="said")
+        self.b2 = add_claim(project, self.id, self.ben, *SECOND, type_index=0, confidence=4, source="army")
+        self.a3 = add_claim(project, self.id, self.ana, *THIRD, type_index=2)
+
+    def settle(self, claim_ids, outcome, chosen=None, edits=None):  # type: ignore[no-untyped-def]
+        return self.project.adjudication.settle(
+            self.id, claim_ids, outcome, chosen, edits, decided_by=self.reviewer.id
+        )
+
+
+@pytest.fixture
+def article(project: Project) -> Article:
+    return Article(project)
+
+
+def table(path: Path, name: str) -> list[sqlite3.Row]:
+    connection = read_only_connection(path)
+    connection.row_factory = sqlite3.Row
+    try:
+        return connection.execute(f"SELECT * FROM {name}").fetchall()
+    finally:
+        connection.close()
+
+
+def test_the_review_list_shows_each_unit_with_what_differs(project: Project, article: Article) -> None:
+    units = project.adjudication.review_units(article.id)
+
+    assert [u.claim_ids for u in units] == [(article.a1, article.b1), (article.a2, article.b2), (article.a3,)]
+    assert [u.differences for u in units] == [
+        frozenset(),
+        {Difference.SOURCE_TYPE, Difference.CONFIDENCE},
+        {Difference.MISSING},
+    ]
+    assert [u.unit.annotators for u in units] == [("Ana", "Ben")] * 3
+    assert not any(u.decision or u.stale or u.settled for u in units)
+    assert project.adjudication.progress([article.id]) == {article.id: ArticleProgress(0, 3, 2)}
+
+
+def test_accepting_a_version_copies_it_into_the_reviewed_layer_with_its_provenance(
+    project: Project, article: Article
+) -> None:
+    changes, decision, replaced = article.settle([article.a2, article.b2], "accepted", article.b2)
+
+    assert changes.articles == {article.id} and replaced == []
+    assert decision.outcome is Outcome.ACCEPTED
+    assert (decision.decided_by, decision.decided_by_name) == (article.reviewer.id, "Rita")
+    assert decision.chosen_claim_id == article.b2
+    assert decision.claim_ids == {article.a2, article.b2}
+    ben = project.claims.get(article.b2)
+    reviewed = decision.reviewed
+    assert reviewed is not None
+    assert (reviewed.start, reviewed.end, reviewed.quote) == (ben.start, ben.end, ben.quote)
+    assert (reviewed.context_before, reviewed.context_after) == (ben.context_before, ben.context_after)
+    assert (reviewed.source_type_id, reviewed.confidence, reviewed.source) == (ben.source_type_id, 4, "army")
+    assert reviewed.id not in (article.a2, article.b2)  # a claim of its own layer
+
+    # In the file: the decision, both claims with the chosen one marked, and the reviewed claim.
+    path = project.path
+    [row] = table(path, "review_decision")
+    assert (row["outcome"], row["decided_by"], row["article_id"]) == (
+        "accepted",
+        article.reviewer.id,
+        article.id,
+    )
+    settled = {(r["claim_id"], r["chosen"]) for r in table(path, "review_decision_claim")}
+    assert settled == {(article.a2, 0), (article.b2, 1)}
+    [stored] = table(path, "reviewed_claim")
+    assert (stored["decision_id"], stored["quote"], stored["source"]) == (decision.id, ben.quote, "army")
+
+    units = project.adjudication.review_units(article.id)
+    assert units[1].decision == decision and units[1].settled
+    assert project.adjudication.progress([article.id])[article.id] == ArticleProgress(1, 3, 1)
+
+
+def test_editing_a_version_changes_its_fields_and_recuts_the_quote_from_the_text(
+    project: Project, article: Article
+) -> None:
+    officials = TEXT.index("Officials")
+    edits = {
+        "start": officials,
+        "end": SECOND[1] - 1,  # without the full stop
+        "source_type_id": project.codebook.get().active_types[2].id,
+        "confidence": 5,
+        "cue": "  said  ",
+        "comment": "Both half right",
+    }
+    _, decision, _ = article.settle([article.a2, article.b2], Outcome.EDITED, article.a2, edits)
+
+    reviewed = decision.reviewed
+    assert decision.outcome is Outcome.EDITED and decision.chosen_claim_id == article.a2
+    assert reviewed is not None
+    assert reviewed.quote == "Officials said the army was ready" == TEXT[reviewed.start : reviewed.end]
+    assert reviewed.context_before.endswith("would resume. ")
+    assert reviewed.context_after.startswith(". Nobody")
+    assert (reviewed.confidence, reviewed.cue, reviewed.comment) == (5, "said", "Both half right")
+    assert reviewed.source_type_id == edits["source_type_id"]
+    assert reviewed.source == ""  # kept from Ana's version, which had none
+    # The annotators' claims are untouched.
+    assert project.claims.get(article.a2).confidence == 2
+
+
+def test_an_edit_that_changes_nothing_is_an_acceptance(project: Project, article: Article) -> None:
+    _, decision, _ = article.settle([article.a2, article.b2], "edited", article.a2, {"cue": "said "})
+    assert decision.outcome is Outcome.ACCEPTED
+
+
+def test_rejecting_a_unit_keeps_no_claim(project: Project, article: Article) -> None:
+    _, decision, _ = article.settle([article.a3], "rejected")
+
+    assert decision.outcome is Outcome.REJECTED and decision.reviewed is None
+    assert decision.chosen_claim_id is None
+    assert table(project.path, "reviewed_claim") == []
+    assert project.adjudication.review_units(article.id)[2].settled
+    assert project.adjudication.progress([article.id])[article.id] == ArticleProgress(1, 3, 1)
+
+
+def test_deciding_a_unit_again_replaces_the_earlier_decision(project: Project, article: Article) -> None:
+    _, first, _ = article.settle([article.a2, article.b2], "accepted", article.a2)
+    _, second, replaced = article.settle([article.a2, article.b2], "rejected")
+
+    assert replaced == [first]
+    assert [r["id"] for r in table(project.path, "review_decision")] == [second.id]
+    assert table(project.path, "reviewed_claim") == []
+    assert len(table(project.path, "review_decision_claim")) == 2
+    assert project.adjudication.review_units(article.id)[1].decision == second
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"claim_ids": [], "outcome": "rejected"}, "needs the claims"),
+        ({"claim_ids": ["a3"], "outcome": "rejected", "chosen": "a3"}, "keeps no version"),
+        ({"claim_ids": ["a2"], "outcome": "accepted", "chosen": "b2"}, "Choose the version"),
+        ({"claim_ids": ["a2"], "outcome": "accepted", "chosen": "a2", "edits": {"cue": "x"}}, "edit it"),
+        ({"claim_ids": ["a2"], "outcome": "edited", "chosen": "a2", "edits": {"quote": "x"}}, "quote"),
+        (
+            {"claim_ids": ["a2"], "outcome": "edited", "chosen": "a2", "edits": {"end": 999}},
+            r"span \d+\.\.999",
+        ),
+        ({"claim_ids": ["a2"], "outcome": "edited", "chosen": "a2", "edits": {"confidence": 9}}, "9 is not"),
+        (
+            {"claim_ids": ["a2"], "outcome": "edited", "chosen": "a2", "edits": {"source_type_id": "?"}},
+            "codebook",
+        ),
+        ({"claim_ids": ["gone"], "outcome": "rejected"}, "no longer exists"),
+    ],
+)
+def test_a_decision_that_cannot_be_made_is_refused_and_nothing_is_saved(
+    project: Project, article: Article, kwargs: dict[str, object], message: str
+) -> None:
+    def real(name: object) -> object:
+        return getattr(article, name) if isinstance(name, str) and hasattr(article, name) else name
+
+    ids = [real(i) for i in kwargs["claim_ids"]]  # type: ignore[attr-defined]
+    with pytest.raises(AdjudicationError, match=message):
+        article.settle(ids, kwargs["outcome"], real(kwargs.get("chosen")), kwargs.get("edits"))
+    assert table(project.path, "review_decision") == []
+
+
+def test_a_white_space_span_is_refused(project: Project, article: Article) -> None:
+    gap = TEXT.index(" Officials")
+    with pytest.raises(AdjudicationError, match="white space"):
+        article.settle([article.a2], "edited", article.a2, {"start": gap, "end": gap + 1})
+
+
+def test_a_unit_whose_claims_changed_after_the_decision_is_stale(project: Project, article: Article) -> None:
+    _, on_second, _ = article.settle([article.a2, article.b2], "accepted", article.a2)
+    article.settle([article.a1, article.b1], "accepted", article.a1)
+    article.settle([article.a3], "rejected")
+    assert project.adjudication.progress([article.id])[article.id] == ArticleProgress(3, 3, 0)
+
+    project.claims.update(article.b2, confidence=2)  # edited after the decision
+    cleo = project.annotator("Cleo")
+    add_claim(project, article.id, cleo, *FIRST)  # a third claim joins the first unit
+    project.claims.delete(article.a3)  # the third unit loses its only claim
+
+    units = project.adjudication.review_units(article.id)
+    assert len(units) == 2  # the third unit is gone with its claim
+    assert [(u.decision is not None, u.stale, u.settled) for u in units] == [(True, True, False)] * 2
+    assert units[1].decision == on_second  # still shown, for the reviewer to look again
+    # The first unit, where all three now agree, is no longer settled but is no disagreement either.
+    assert not units[0].disagreement and units[1].disagreement
+    assert project.adjudication.progress([article.id])[article.id] == ArticleProgress(0, 2, 1)
+
+    # Deciding again settles it.
+    article.settle(list(units[1].claim_ids), "accepted", article.b2)
+    assert project.adjudication.progress([article.id])[article.id] == ArticleProgress(1, 2, 0)
+
+
+def test_a_colleagues_edit_merged_in_after_the_decision_makes_it_stale_even_if_older(
+    tmp_path: Path, project: Project, article: Article, clock: StepClock
+) -> None:
+    project.close()
+    theirs_path = tmp_path / "theirs.sqlite"
+    shutil.copy(project.path, theirs_path)
+    theirs = Project.open(theirs_path)
+    theirs.claims.update(article.b2, confidence=5)  # Ben edits on his machine first...
+    theirs.close()
+    mine = Project.open(project.path)
+    try:
+        article.project = mine
+        article.settle([article.a2, article.b2], "accepted", article.a2)  # ...the review comes later...
+        mine.merge.merge_from(theirs_path)  # ...and his newer claim arrives after it
+        assert mine.claims.get(article.b2).confidence == 5
+        assert mine.adjudication.review_units(article.id)[1].stale
+
+        # The version the merge replaced is in the claim's history, for the reviewer to see.
+        [older] = mine.adjudication.claim_history([article.b2])[article.b2]
+        assert (older.confidence, older.quote) == (4, TEXT[SECOND[0] : SECOND[1]])
+        assert "theirs.sqlite" in older.reason
+        assert mine.adjudication.claim_history([article.a2]) == {}
+    finally:
+        mine.close()
+
+
+def test_progress_covers_every_article_and_agrees_with_the_review_list(
+    project: Project, article: Article
+) -> None:
+    empty = add_article(project, "Nothing to see here.", "Empty")
+    alone = add_article(project, "Only one annotator read this one.", "Alone")
+    add_claim(project, alone, article.ana, 0, 4)
+    article.settle([article.a2, article.b2], "rejected")
+
+    progress = project.adjudication.progress()
+
+    assert progress == {
+        article.id: ArticleProgress(1, 3, 1),
+        empty: ArticleProgress(0, 0, 0),
+        alone: ArticleProgress(0, 1, 0),  # one annotator: nothing to disagree about
+    }
+    for article_id, counts in progress.items():
+        units = project.adjudication.review_units(article_id)
+        assert counts.total_units == len(units)
+        assert counts.settled == sum(u.settled for u in units)
+        assert counts.disagreements_left == sum(u.disagreement and not u.settled for u in units)
+
+
+def test_unsettle_and_restore_give_back_exactly_the_same_decision(project: Project, article: Article) -> None:
+    _, decision, _ = article.settle([article.a2, article.b2], "edited", article.b2, {"comment": "checked"})
+    before = {
+        name: table(project.path, name)
+        for name in ("review_decision", "review_decision_claim", "reviewed_claim")
+    }
+
+    changes, removed = project.adjudication.unsettle(decision.id)
+    assert changes.articles == {article.id} and removed == decision
+    assert all(not table(project.path, name) for name in before)
+    assert project.adjudication.review_units(article.id)[1].decision is None
+
+    project.adjudication.restore(removed)
+    after = {name: table(project.path, name) for name in before}
+    assert {k: [tuple(r) for r in v] for k, v in after.items()} == {
+        k: [tuple(r) for r in v] for k, v in before.items()
+    }
+    assert project.adjudication.decisions(article.id) == [decision]
+
+    with pytest.raises(AdjudicationError, match="no longer exists"):
+        project.adjudication.unsettle("no-such-decision")
+
+
+def test_undo_and_redo_of_a_second_decision_swap_it_with_the_first(
+    project: Project, article: Article
+) -> None:
+    _, first, _ = article.settle([article.a2, article.b2], "accepted", article.a2)
+    _, second, replaced = article.settle([article.a2, article.b2], "accepted", article.b2)
+
+    project.adjudication.replace([second.id], replaced)  # undo
+    assert project.adjudication.decisions(article.id) == [first]
+    project.adjudication.replace([d.id for d in replaced], [second])  # redo
+    assert project.adjudication.decisions(article.id) == [second]
+
+
+def test_a_file_from_before_the_review_tables_is_upgraded_with_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    old = open_project(path)
+    article = Article(old)
+    claim = old.claims.get(article.b2)
+    old.close()
+    with sqlite3.connect(path) as raw:  # the file as version 0002 left it
+        for name in ("reviewed_claim", "review_decision_claim", "review_decision"):
+            raw.execute(f"DROP TABLE {name}")
+        raw.execute("UPDATE alembic_version SET version_num = '0002'")
+    raw.close()
+
+    upgraded = Project.open(path)
+    try:
+        assert upgraded.claims.get(article.b2) == claim
+        article.project = upgraded
+        _, decision, _ = article.settle([article.a2, article.b2], "accepted", article.b2)
+        assert upgraded.adjudication.review_units(article.id)[1].decision == decision
+    finally:
+        upgraded.close()
+    [backup] = tmp_path.glob("old.before-upgrade-0002-*.sqlite")
+    connection = sqlite3.connect(backup)
+    try:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+        assert connection.execute("SELECT count(*) FROM claim").fetchone() == (5,)
+    finally:
+        connection.close()
+
+
+def test_a_unit_cannot_mix_claims_of_two_articles(project: Project, article: Article) -> None:
+    other = add_article(project, "Another text, where Ben said something else entirely.", "Other")
+    elsewhere = add_claim(project, other, article.ben, 0, 12)
+    with pytest.raises(AdjudicationError, match="article under review"):
+        article.settle([article.a2, elsewhere], "accepted", article.a2)
+    with pytest.raises(ValueError, match="'maybe' is not a valid Outcome"):
+        article.settle([article.a2], "maybe", article.a2)
+    assert table(project.path, "review_decision") == []

@@ -1,0 +1,281 @@
+"""Review > Review Disagreements: settle units from the keyboard, see the reviewed layer in the file, undo."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from annotator.app import open_initial_project
+from annotator.services.project import Project
+from annotator.ui.main_window import MainWindow
+from annotator.ui.review_view import ReviewDock, ReviewEditDialog
+from tests.ui.fakes import FakeDialogs
+
+TEXT = "The minister said the talks would resume. Officials said the army was ready. Nobody knows why."
+SPANS = [(0, 41), (42, 76), (77, 94)]
+
+
+def two_annotators(path: Path) -> dict[str, list[str]]:
+    """Ana and Ben agree on the first sentence; on the second Ben says the first type at confidence 4,
+    Ana the second type at 2; only Ana tagged the third."""
+    project = Project.open(path)
+    article = project.articles.add_text(TEXT, title="Talks").article_id
+    types = [t.id for t in project.codebook.get().active_types]
+    ids: dict[str, list[str]] = {"Ana": [], "Ben": []}
+    for name in ids:
+        me = project.annotator(name)
+        for number, (start, end) in enumerate(SPANS):
+            if name == "Ben" and number == 2:
+                continue
+            second = number == 1
+            _, claim = project.claims.create(
+                article_id=article,
+                annotator_id=me.id,
+                start=start,
+                end=end,
+                source_type_id=types[0] if name == "Ben" or not second else types[1],
+                confidence=(4 if name == "Ben" else 2) if second else 3,
+            )
+            ids[name].append(claim.id)
+    project.close()
+    return ids
+
+
+@pytest.fixture
+def ids(tmp_path: Path) -> dict[str, list[str]]:
+    return two_annotators(tmp_path / "p.sqlite")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, ids) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), FakeDialogs())  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()  # the window's own shortcuts (digits, Delete) would compete with the list's keys
+    qtbot.waitUntil(window.isActiveWindow)
+    assert open_initial_project(window, tmp_path / "p.sqlite", "Rita")
+    return window
+
+
+def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+def open_review(window: MainWindow) -> ReviewDock:
+    window.review_action.trigger()
+    dock = window.review_dock
+    assert dock.isVisible()
+    return dock
+
+
+def press(qtbot, dock: ReviewDock, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+    # As a user types: to whatever has the focus, which must still be the list after each key.
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dock.panel.table)
+    qtbot.keyClick(QApplication.focusWidget(), key, modifier)
+
+
+def cell(dock: ReviewDock, row: int, column: int) -> str:
+    model = dock.panel.model
+    return model.data(model.index(row, column))
+
+
+def test_the_review_lists_each_unit_with_what_every_annotator_said(window, ids, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    dock = open_review(window)
+    model = dock.panel.model
+    qtmodeltester.check(model)
+
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Differs in", "Quote", "1 · Ana", "2 · Ben", "Decision"]
+    assert model.rowCount() == 3
+    assert [cell(dock, r, 0) for r in range(3)] == ["✓ agree", "≠ type · confidence", "≠ only Ana"]
+    assert cell(dock, 1, 1) == TEXT[42:76]
+    names = [t.name for t in window.project.codebook.get().active_types]
+    codebook = window.project.codebook.get()
+    assert cell(dock, 1, 2) == f"{names[1]} · {codebook.level_label(2)}"
+    assert cell(dock, 1, 3) == f"{names[0]} · {codebook.level_label(4)}"
+    assert cell(dock, 2, 3) == "— no claim"
+    assert dock.panel.progress_label.text() == "0 of 3 units settled · 2 disagreements left"
+    assert "0/3 settled, 2 left" in dock.panel.chooser.currentText()
+    assert "N / Shift+N" in dock.panel.findChild(type(dock.panel.progress_label), "reviewKeys").text()
+
+
+def test_settling_a_disagreement_with_the_keys_writes_the_reviewed_layer_and_undo_takes_it_back(
+    qtbot, window, ids, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    dock = open_review(window)
+    path = tmp_path / "p.sqlite"
+    claims_before = rows(path, "SELECT id FROM claim ORDER BY id")
+
+    press(qtbot, dock, Qt.Key.Key_N)  # the first disagreement: the second sentence
+    assert dock.panel.table.currentIndex().row() == 1
+    assert window.claim_panel.selected_claim_id() in (ids["Ana"][1], ids["Ben"][1])  # shown in the article
+    press(qtbot, dock, Qt.Key.Key_2)  # accept Ben's version
+
+    ben_type = window.project.codebook.get().active_types[0].id
+    rita = window.annotator.id
+    assert rows(path, "SELECT outcome, decided_by FROM review_decision") == [("accepted", rita)]
+    assert sorted(rows(path, "SELECT claim_id, chosen FROM review_decision_claim")) == sorted(
+        [(ids["Ana"][1], 0), (ids["Ben"][1], 1)]
+    )
+    assert rows(path, 'SELECT start, "end", quote, source_type_id, confidence FROM reviewed_claim') == [
+        (42, 76, TEXT[42:76], ben_type, 4)
+    ]
+    assert rows(path, "SELECT id FROM claim ORDER BY id") == claims_before  # the digit tagged nothing
+    assert cell(dock, 1, 4) == "✓ Accepted Ben's version"
+    assert dock.panel.progress_label.text() == "1 of 3 units settled · 1 disagreement left"
+    assert window.undo_stack.undoText() == "Accept Ben's version"
+
+    window.undo_action.trigger()
+    assert rows(path, "SELECT count(*) FROM review_decision") == [(0,)]
+    assert rows(path, "SELECT count(*) FROM reviewed_claim") == [(0,)]
+    assert cell(dock, 1, 4) == "—  open"
+    assert dock.panel.progress_label.text() == "0 of 3 units settled · 2 disagreements left"
+
+    window.redo_action.trigger()
+    assert rows(path, "SELECT count(*) FROM reviewed_claim") == [(1,)]
+    assert cell(dock, 1, 4) == "✓ Accepted Ben's version"
+
+    # Shift+N goes back; N skips settled units and wraps around.
+    press(qtbot, dock, Qt.Key.Key_N)
+    assert dock.panel.table.currentIndex().row() == 2
+    press(qtbot, dock, Qt.Key.Key_N)
+    assert dock.panel.table.currentIndex().row() == 2  # the only one left
+
+
+def test_editing_a_version_saves_the_changed_claim(qtbot, window, ids, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    dock = open_review(window)
+    path = tmp_path / "p.sqlite"
+    third_type = window.project.codebook.get().active_types[2]
+
+    def change(dialog: ReviewEditDialog) -> None:
+        assert dialog.windowTitle() == "Edit the reviewed claim"
+        assert dialog.start_from.currentText() == "Ana's version"
+        dialog.start_from.setCurrentIndex(1)  # Ben's
+        assert dialog.confidence_combo.currentData() == 4
+        dialog.type_combo.setCurrentIndex(dialog.type_combo.findData(third_type.id))
+        dialog.cue.setText("said")
+        dialog.end_spin.setValue(75)  # without the full stop
+        assert dialog.quote.text() == f"“{TEXT[42:75]}”"
+
+    window.dialogs.dialog_scripts.append(change)
+    press(qtbot, dock, Qt.Key.Key_N)
+    press(qtbot, dock, Qt.Key.Key_E)
+
+    assert rows(path, "SELECT outcome FROM review_decision") == [("edited",)]
+    assert rows(path, "SELECT claim_id FROM review_decision_claim WHERE chosen") == [(ids["Ben"][1],)]
+    assert rows(
+        path, 'SELECT "end", quote, source_type_id, confidence, cue, context_after FROM reviewed_claim'
+    ) == [(75, TEXT[42:75], third_type.id, 4, "said", TEXT[75:])]
+    assert window.undo_stack.undoText() == "Edit Ben's version"
+    assert cell(dock, 1, 4) == "✎ Edited Ben's version"
+    window.undo_action.trigger()
+    assert rows(path, "SELECT count(*) FROM reviewed_claim") == [(0,)]
+
+
+def test_rejecting_a_unit_and_taking_a_decision_back(qtbot, window, ids, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    dock = open_review(window)
+    path = tmp_path / "p.sqlite"
+    claims_before = rows(path, "SELECT count(*) FROM claim")
+
+    press(qtbot, dock, Qt.Key.Key_N, Qt.KeyboardModifier.ShiftModifier)  # backwards: the last disagreement
+    assert dock.panel.table.currentIndex().row() == 2
+    press(qtbot, dock, Qt.Key.Key_Delete)  # rejects the unit; deletes no claim
+
+    assert rows(path, "SELECT outcome FROM review_decision") == [("rejected",)]
+    assert rows(path, "SELECT count(*) FROM reviewed_claim") == [(0,)]
+    assert rows(path, "SELECT count(*) FROM claim") == claims_before
+    assert window.undo_stack.undoText() == "Reject unit"
+    assert cell(dock, 2, 4) == "✗ Rejected"
+    assert "decided by Rita" in dock.panel.details.text()
+
+    press(qtbot, dock, Qt.Key.Key_U)  # take it back
+    assert rows(path, "SELECT count(*) FROM review_decision") == [(0,)]
+    assert window.undo_stack.undoText() == "Take back decision"
+    window.undo_action.trigger()
+    assert rows(path, "SELECT outcome FROM review_decision") == [("rejected",)]
+
+
+def test_accepting_an_annotator_without_a_claim_there_says_so(qtbot, window, ids, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    dock = open_review(window)
+    messages: list[str] = []
+    dock.panel.sig_message_requested.connect(messages.append)
+    press(qtbot, dock, Qt.Key.Key_N, Qt.KeyboardModifier.ShiftModifier)
+    press(qtbot, dock, Qt.Key.Key_2)  # Ben made no claim on the third sentence
+    assert messages == ["Ben made no claim here: choose another version, or reject."]
+    assert rows(tmp_path / "p.sqlite", "SELECT count(*) FROM review_decision") == [(0,)]
+
+
+def test_a_claim_edited_after_the_decision_marks_the_unit_stale(qtbot, window, ids) -> None:  # type: ignore[no-untyped-def]
+    dock = open_review(window)
+    press(qtbot, dock, Qt.Key.Key_N)
+    press(qtbot, dock, Qt.Key.Key_1)
+    assert cell(dock, 1, 4) == "✓ Accepted Ana's version"
+
+    window.project.claims.update(ids["Ben"][1], confidence=2)
+    dock.panel.reload()
+    assert cell(dock, 1, 4) == "⚠ changed: Accepted Ana's version"
+    assert dock.panel.progress_label.text() == "0 of 3 units settled · 2 disagreements left"
+
+
+def test_a_merged_claims_history_is_shown_with_its_unit(qtbot, tmp_path, ids) -> None:  # type: ignore[no-untyped-def]
+    mine, theirs = tmp_path / "p.sqlite", tmp_path / "ben.sqlite"
+    shutil.copy(mine, theirs)
+    colleague = Project.open(theirs)
+    colleague.claims.update(ids["Ben"][1], confidence=5)
+    colleague.close()
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), FakeDialogs())  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    assert open_initial_project(window, mine, "Rita")
+    dock = open_review(window)
+    press(qtbot, dock, Qt.Key.Key_N)
+    assert "History" not in dock.panel.details.text()
+    assert window.merge_project(theirs)  # with the review open: it reads the merged claims again
+
+    qtbot.waitUntil(lambda: "very high" in cell(dock, 1, 3))
+    assert dock.panel.table.currentIndex().row() == 1  # the same unit stays chosen
+    details = dock.panel.details.text()
+    assert "History: Ben's claim was" in details and "ben.sqlite" in details
+
+
+def test_the_review_follows_the_article_chosen_in_the_window(qtbot, window, ids) -> None:  # type: ignore[no-untyped-def]
+    other = window.project.articles.add_text(
+        "A second article with nothing tagged.", title="Second"
+    ).article_id
+    window.reload_articles()
+    dock = open_review(window)
+    assert "no claims" in dock.panel.chooser.itemText(dock.panel.chooser.findData(other))
+    window.article_list.setCurrentRow(1)
+    assert dock.panel.article_id == other
+    assert dock.panel.model.rowCount() == 0
+    assert dock.panel.progress_label.text() == "No claims on this article yet"
+
+    third = window.project.articles.add_text("A third article, added with the review open.", title="Third")
+    window.reload_articles(select=third.article_id)
+    qtbot.waitUntil(lambda: dock.panel.chooser.findData(third.article_id) >= 0)
+    assert dock.panel.article_id == other  # the list was filled without choosing an article
+
+
+def test_help_lists_the_review_keys(window) -> None:  # type: ignore[no-untyped-def]
+    window.show_shortcuts()
+    (_, text), *_ = window.dialogs.infos
+    assert "Ctrl+Shift+R" in text and "Shift+N" in text
+
+
+def test_blind_mode_hides_the_review_and_disables_opening_it(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    dock = open_review(window)
+    window.annotator_view.blind_action.setChecked(True)
+    assert not window.review_action.isEnabled()
+    assert not dock.isVisible()  # colleagues' claims must not stay in view
+    window.annotator_view.blind_action.setChecked(False)
+    assert window.review_action.isEnabled()
