@@ -26,7 +26,8 @@ DESCRIPTION = f"""{APP_NAME}: tag every claim in a news article by whose word it
 usage:
   annotator [PROJECT] [--annotator NAME]        start the app (on the default project without PROJECT)
   annotator import FILE... --project PROJECT    import .txt/.md articles (creates the project if needed)
-  annotator export --project PROJECT --out CSV  write the claims dataset
+  annotator export --project PROJECT --out CSV  write the claims dataset (--format jsonl: lossless)
+  annotator import-claims FILE --project PROJECT  bring claims in from a dataset CSV or claims JSONL
   annotator merge OTHER --project PROJECT       merge a colleague's project file into this one
   annotator agreement --project PROJECT         agreement between annotators (kappa, alpha)
   annotator COMMAND --help                      the options of a command
@@ -63,9 +64,18 @@ def _import_parser() -> argparse.ArgumentParser:
 
 
 def _export_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="annotator export", description="Write the claims dataset as CSV.")
+    parser = _Parser(
+        prog="annotator export",
+        description="Write the claims dataset as CSV, or every field of every claim and article as JSONL.",
+    )
     parser.add_argument("--project", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True, help="the CSV file to write")
+    parser.add_argument("--out", type=Path, required=True, help="the file to write")
+    parser.add_argument(
+        "--format",
+        choices=("csv", "jsonl"),
+        default="csv",
+        help="csv (default): the dataset; jsonl: lossless, one JSON object per line, for import-claims",
+    )
     parser.add_argument("--annotator", action="append", metavar="NAME", help="only this annotator's claims")
     parser.add_argument("--article", action="append", metavar="ID", help="only this article's claims")
     parser.add_argument(
@@ -73,6 +83,19 @@ def _export_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write cells exactly as annotated, without the guard against spreadsheet formulas",
     )
+    return parser
+
+
+def _import_claims_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="annotator import-claims",
+        description="Bring claims in from a dataset CSV (as `export` writes it) or a claims JSONL file"
+        " (`export --format jsonl`). Rows that do not fit the project are listed on stderr with their line"
+        " numbers and left out; the rest go in together. Exit status 0 when claims were imported or nothing"
+        " was refused, 1 when rows were refused and none imported.",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE", help="a .csv or .jsonl file")
+    parser.add_argument("--project", type=Path, required=True, help="the project to import into")
     return parser
 
 
@@ -199,15 +222,39 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     if not args.project.exists():
         raise ValueError(f"There is no project file at “{args.project}”.")
+    if args.exact and args.format == "jsonl":
+        raise ValueError("--exact is for the CSV: the JSONL file is always exact.")
     project = Project.open(args.project, create=False)
     try:
-        count = project.exchange.export_csv(
-            args.out, article_ids=args.article, annotator_names=args.annotator, exact=args.exact
-        )
+        if args.format == "jsonl":
+            count = project.exchange.export_jsonl(
+                args.out, article_ids=args.article, annotator_names=args.annotator
+            )
+        else:
+            count = project.exchange.export_csv(
+                args.out, article_ids=args.article, annotator_names=args.annotator, exact=args.exact
+            )
     finally:
         project.close()
     print(f"wrote {count} claim{'s' if count != 1 else ''} to {args.out}")
     return EXIT_OK
+
+
+def _cmd_import_claims(args: argparse.Namespace) -> int:
+    from annotator.services.project import Project
+
+    if not args.project.exists():
+        raise ValueError(f"There is no project file at “{args.project}”.")
+    project = Project.open(args.project, create=False)
+    try:
+        report = project.exchange.import_claims(args.file)
+    finally:
+        project.close()
+    print(report.summary())
+    for line in report.refused_lines():
+        print(f"annotator: {args.file.name} {line}", file=sys.stderr)
+    # Refused rows are reported, not fatal: what fitted went in, and a script sees it in the summary.
+    return EXIT_ERROR if report.refused and not report.imported else EXIT_OK
 
 
 def _cmd_merge(args: argparse.Namespace) -> int:
@@ -233,6 +280,7 @@ def _cmd_gui(args: argparse.Namespace) -> int:
 COMMANDS = {
     "import": (_import_parser, _cmd_import),
     "export": (_export_parser, _cmd_export),
+    "import-claims": (_import_claims_parser, _cmd_import_claims),
     "agreement": (_agreement_parser, _cmd_agreement),
     "merge": (_merge_parser, _cmd_merge),
 }

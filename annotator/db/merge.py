@@ -43,7 +43,7 @@ ALIAS = "merge_source"
 # The revisions whose article, annotator, codebook and claim tables this module reads as they are.
 # A migration that changes one of those tables must decide whether older files can still be merged
 # (a file at a revision left out here is refused with "open it once in the app to upgrade it").
-MERGEABLE_REVISIONS = ("0001", "0002")
+MERGEABLE_REVISIONS = ("0001", "0002", "0003")
 MERGE_CACHE_KIB = -65536  # 64 MB of page cache while a merge runs (negative: in KiB, as SQLite takes it)
 NEEDED_TABLES = frozenset({"article", "annotator", "source_type", "confidence_level", "claim"})
 
@@ -369,21 +369,7 @@ def merge_attached(session: Session, *, source_name: str, now: datetime) -> Merg
             " or source type it does not have. Nothing was merged."
         )
 
-    # The claims in both files (found on the id indexes alone, without reading the rows), then
-    # those whose content differs, and which side has the newer version.
-    run("CREATE TEMP TABLE merge_common (id TEXT PRIMARY KEY) WITHOUT ROWID")
-    run(
-        f"INSERT INTO temp.merge_common (id) SELECT c.id FROM {ALIAS}.claim AS c"
-        " WHERE EXISTS (SELECT 1 FROM main.claim AS l WHERE l.id = c.id)"
-    )
-    run(
-        f"CREATE TEMP TABLE merge_clash AS SELECT i.id AS id, {_INCOMING_WINS} AS incoming_newer"
-        " FROM temp.merge_common AS m JOIN temp.merge_incoming AS i ON i.id = m.id"
-        " JOIN main.claim AS l ON l.id = m.id"
-        f" WHERE NOT ({_same_content('l', 'i')})"
-    )
-    conflicts = run.scalar("SELECT count(*) FROM temp.merge_clash")
-    updated = run.scalar("SELECT count(*) FROM temp.merge_clash WHERE incoming_newer")
+    conflicts, updated = find_clashes(session.connection(), f"{ALIAS}.claim", "temp.merge_incoming")
     touched = {
         row[0]
         for row in run(
@@ -398,30 +384,9 @@ def merge_attached(session: Session, *, source_name: str, now: datetime) -> Merg
     }
 
     replaced_at = UTCDateTime().process_bind_param(now, session.get_bind().dialect)
-    history = _insert_history(
-        run,
-        "(SELECT l.id AS claim_id, l.* FROM main.claim AS l JOIN temp.merge_clash AS k ON k.id = l.id"
-        " WHERE k.incoming_newer) AS s",
-        replaced_at,
-        f"replaced by a newer version merged from {source_name}",
+    history, added = apply_clashes(
+        session.connection(), "temp.merge_incoming", replaced_at, f"merged from {source_name}"
     )
-    run(
-        f"UPDATE main.claim AS l SET {', '.join(f'{_q(c)} = i.{_q(c)}' for c in _SNAPSHOT)}"
-        " FROM (SELECT i.* FROM temp.merge_clash AS k JOIN temp.merge_incoming AS i ON i.id = k.id"
-        " WHERE k.incoming_newer) AS i WHERE l.id = i.id"
-    )
-    history += _insert_history(
-        run,
-        "(SELECT i.id AS claim_id, i.* FROM temp.merge_incoming AS i JOIN temp.merge_clash AS k"
-        " ON k.id = i.id WHERE NOT k.incoming_newer) AS s",
-        replaced_at,
-        f"older version merged from {source_name}",
-    )
-    added = run(
-        f"INSERT INTO main.claim ({', '.join(map(_q, _CLAIM_COLUMNS))})"
-        f" SELECT {_columns('i', _CLAIM_COLUMNS)} FROM temp.merge_incoming AS i"
-        " WHERE i.id NOT IN (SELECT id FROM temp.merge_common)"
-    ).rowcount
     if "claim_history" in other_tables:
         history += _copy_other_history(run)
 
@@ -445,6 +410,66 @@ def merge_attached(session: Session, *, source_name: str, now: datetime) -> Merg
         history_added=history,
         touched_articles=frozenset(touched) | new_article_ids,
     )
+
+
+def find_clashes(connection: Connection, incoming_ids: str, incoming: str) -> tuple[int, int]:
+    """Find the incoming claims already here (temp.merge_common) and those that differ
+    (temp.merge_clash); returns how many differ and how many of those the incoming version wins.
+
+    `incoming_ids` is a table with the incoming claims' `id`s (read on its id index alone, without
+    the rows); `incoming` a table or view of them in `claim`'s columns, with this project's ids.
+    Shared with the claims import (db/claim_exchange.py). Call `apply_clashes` next.
+    """
+    run = _Run(connection)
+    run("CREATE TEMP TABLE merge_common (id TEXT PRIMARY KEY) WITHOUT ROWID")
+    run(
+        f"INSERT INTO temp.merge_common (id) SELECT c.id FROM {incoming_ids} AS c"
+        " WHERE EXISTS (SELECT 1 FROM main.claim AS l WHERE l.id = c.id)"
+    )
+    run(
+        f"CREATE TEMP TABLE merge_clash AS SELECT i.id AS id, {_INCOMING_WINS} AS incoming_newer"
+        f" FROM temp.merge_common AS m JOIN {incoming} AS i ON i.id = m.id"
+        " JOIN main.claim AS l ON l.id = m.id"
+        f" WHERE NOT ({_same_content('l', 'i')})"
+    )
+    conflicts = run.scalar("SELECT count(*) FROM temp.merge_clash")
+    return conflicts, run.scalar("SELECT count(*) FROM temp.merge_clash WHERE incoming_newer")
+
+
+def apply_clashes(
+    connection: Connection, incoming: str, replaced_at: str | None, origin: str
+) -> tuple[int, int]:
+    """After `find_clashes`: the newer version of each clashing claim wins, the other goes to the
+    claim's history ("... merged from X"), and the claims not here yet are added.
+
+    Returns (versions put in the history, claims added). Needs the `merge_uuid()` SQL function.
+    """
+    run = _Run(connection)
+    history = _insert_history(
+        run,
+        "(SELECT l.id AS claim_id, l.* FROM main.claim AS l JOIN temp.merge_clash AS k ON k.id = l.id"
+        " WHERE k.incoming_newer) AS s",
+        replaced_at,
+        f"replaced by a newer version {origin}",
+    )
+    run(
+        f"UPDATE main.claim AS l SET {', '.join(f'{_q(c)} = i.{_q(c)}' for c in _SNAPSHOT)}"
+        f" FROM (SELECT i.* FROM temp.merge_clash AS k JOIN {incoming} AS i ON i.id = k.id"
+        " WHERE k.incoming_newer) AS i WHERE l.id = i.id"
+    )
+    history += _insert_history(
+        run,
+        f"(SELECT i.id AS claim_id, i.* FROM {incoming} AS i JOIN temp.merge_clash AS k"
+        " ON k.id = i.id WHERE NOT k.incoming_newer) AS s",
+        replaced_at,
+        f"older version {origin}",
+    )
+    added = run(
+        f"INSERT INTO main.claim ({', '.join(map(_q, _CLAIM_COLUMNS))})"
+        f" SELECT {_columns('i', _CLAIM_COLUMNS)} FROM {incoming} AS i"
+        " WHERE i.id NOT IN (SELECT id FROM temp.merge_common)"
+    ).rowcount
+    return history, added
 
 
 def _drop_temporaries_in_transaction(run: _Run) -> None:

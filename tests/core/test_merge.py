@@ -443,7 +443,7 @@ def _damaged_schema(path: Path) -> None:
     add_article(project, BRIDGE)
     project.close()
     data = bytearray(path.read_bytes())
-    at = data.index(b"CONSTRAINT", 100, 4096)
+    at = data.index(b"CONSTRAINT", 100)  # in the schema, which may reach past the first page
     data[at - 6 : at] = b"\xb2\xaa\xb3\xb3\xd3\xdf"
     path.write_bytes(bytes(data))
 
@@ -558,7 +558,8 @@ def test_a_file_from_before_claim_history_is_upgraded_with_a_backup(tmp_path: Pa
     claim = project.claims.get(claim_id)
     project.close()
     with sqlite3.connect(path) as raw:  # the file as version 0001 left it
-        raw.execute("DROP TABLE claim_history")
+        for table in ("reviewed_claim", "review_decision_claim", "review_decision", "claim_history"):
+            raw.execute(f"DROP TABLE {table}")
         raw.execute("UPDATE alembic_version SET version_num = '0001'")
     raw.close()
 
