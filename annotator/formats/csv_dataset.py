@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from itertools import islice, repeat
+from functools import partial
+from itertools import compress, count, islice, repeat
 from operator import getitem
 from pathlib import Path
 from typing import Any, NamedTuple, cast
@@ -101,13 +103,52 @@ class ExportCancelled(Exception):  # noqa: N818 - the user's choice, not an erro
 Progress = Callable[[int], bool]
 PROGRESS_EVERY = 2_000
 
-# Claims as the project hands them to the writer, a batch at a time: sixteen columns, each a
-# sequence with one value per claim, in COLUMNS order except that the five document columns are one,
-# `document`, whose values are (document_id, title, outlet, url, date) tuples. Text is UTF-8
-# `bytes` (or None): the file is UTF-8, so no cell is decoded and encoded again. Times are ISO 8601
-# bytes as stored, or datetimes. Second, the claims' places in the file (0, 1, ...) when the
-# batches come in another order, or None when they come in the file's order.
-DatasetBatch = tuple[Sequence[Sequence[Any]], Sequence[int] | None]
+# Claims as the project hands them to the writer, a batch at a time. Each claim is one tuple with
+# the fields of CLAIM_FIELDS; the annotator, source type and confidence label are keys into the
+# batch's DatasetNames, and its document is the document of its place. Text is UTF-8 `bytes` (or
+# None): the file is UTF-8, so no cell is decoded and encoded again. Times are ISO 8601 bytes as
+# stored, or datetimes.
+CLAIM_FIELDS = (
+    "claim_id",
+    "annotator",
+    "start",
+    "end",
+    "quote",
+    "context_before",
+    "context_after",
+    "source_type",
+    "confidence",
+    "confidence_label",
+    "source",
+    "cue",
+    "comment",
+    "created_at",
+    "updated_at",
+)
+
+
+class DatasetNames(NamedTuple):
+    """What the claims of a batch name by key; the same object for every batch of an export.
+
+    `documents` holds each place's (document_id, title, outlet, url, date): a claim's document is
+    the document of its place in the file. The list may grow between batches, never change.
+    """
+
+    documents: Sequence[tuple[Any, ...]]
+    annotators: Mapping[Any, Any]
+    source_types: Mapping[Any, Any]
+    confidence_labels: Mapping[Any, Any]
+
+
+class DatasetBatch(NamedTuple):
+    """Claims (CLAIM_FIELDS tuples, as the database driver hands them over) and their places in the
+    file (0, 1, ...), in any order: a batch need not follow the one before. `trailing` holds each
+    claim's values of the export's trailing columns (text), such as the reviewed layer's status."""
+
+    claims: Sequence[Sequence[Any]]
+    places: Sequence[int]
+    names: DatasetNames
+    trailing: Sequence[Sequence[Any]] | None = None
 
 
 def write_dataset(
@@ -116,8 +157,12 @@ def write_dataset(
     *,
     exact: bool = False,
     progress: Progress | None = None,
+    trailing_columns: Sequence[str] = (),
 ) -> int:
     """Write `rows` (DatasetRows, or plain tuples in COLUMNS order) as CSV; returns how many.
+
+    With `trailing_columns` (the reviewed layer's `status`, say), each row has a text value for
+    each of them after its COLUMNS values, and they follow COLUMNS in the file.
 
     UTF-8 with a BOM (so Excel detects the encoding), CRLF between records (RFC 4180), quotes only
     where needed; newlines inside a cell are kept. Times are UTC ISO 8601 to the second with a `Z`;
@@ -128,50 +173,82 @@ def write_dataset(
     or cancelled export (`progress` returned False: ExportCancelled) leaves any earlier export
     untouched. OSError (a full disk; on Windows, a destination that is open in Excel) propagates.
     """
-    return write_dataset_batches(_batches(rows), destination, exact=exact, progress=progress)
+    return write_dataset_batches(
+        _batches(rows, len(trailing_columns)),
+        destination,
+        exact=exact,
+        progress=progress,
+        trailing_columns=trailing_columns,
+    )
 
 
 def write_dataset_batches(
-    batches: Iterable[DatasetBatch],
+    batches: Iterable[DatasetBatch | tuple[Sequence[Sequence[Any]], Sequence[int], Sequence[Any]]],
     destination: Path,
     *,
     exact: bool = False,
     progress: Progress | None = None,
+    trailing_columns: Sequence[str] = (),
 ) -> int:
-    """`write_dataset` for claims already in columns (see DatasetBatch), as the project reads them.
+    """`write_dataset` for claims as the project reads them (see DatasetBatch); with
+    `trailing_columns`, every batch brings their values.
 
     The same file, byte for byte, as csv.writer makes from one tuple per claim (the tests compare
-    the two), several times faster: a batch is formatted a column at a time, a test over a whole
-    column spares most cells any work of their own, and one `%` template makes each record. Batches
-    in the file's order are written as they come; placed ones are kept until all have come.
+    the two), several times faster: checks over a whole column of a batch find the claims whose
+    cells need nothing but quotes (nearly all), and those are made with one `%` template each.
+    Batches that continue the file are written as they come; others are kept until all have come.
     """
     count = 0
-    placed: list[bytes | None] = []  # the lines of placed batches, at their places
-    cells = _Cells(exact)
+    placed: list[bytes | None] = []  # the lines that came before their turn, at their places
+    written = 0  # the lines in the file
+    formatted = _Formatted(exact)
     with replaced_when_complete(destination) as file:
-        file.write(b"\xef\xbb\xbf" + ",".join(COLUMNS).encode() + b"\r\n")
-        for claims, places in batches:
-            lines = _lines(claims, exact, cells)
+        file.write(b"\xef\xbb\xbf" + b",".join(map(_header_cell, (*COLUMNS, *trailing_columns))) + b"\r\n")
+        for claims, places, names, *trailing in batches:
+            lines = _lines(claims, places, formatted.of(names))
+            if trailing_columns:
+                lines = _with_trailing(lines, trailing[0] if trailing else None, len(trailing_columns), exact)
             done = 0
             # Taken in pieces that end on a multiple of PROGRESS_EVERY, so progress is reported
             # (and a cancel noticed) exactly as often as for one claim at a time.
             while done < len(lines):
                 stop = min(len(lines), done + PROGRESS_EVERY - count % PROGRESS_EVERY)
-                if places is None:
+                if not placed and isinstance(places, range) and places.start + done == written:
                     file.write(b"".join(lines[done:stop]))
+                    written += stop - done
                 else:
                     last = max(places[done:stop])
                     if last >= len(placed):
                         placed.extend(repeat(None, last + 1 - len(placed)))
-                    for place, line in zip(places[done:stop], lines[done:stop], strict=True):
-                        placed[place] = line
+                    # map(), not a loop: a claim is placed without a line of Python of its own.
+                    deque(map(placed.__setitem__, places[done:stop], lines[done:stop]), maxlen=0)
                 count += stop - done
                 done = stop
                 if progress is not None and count % PROGRESS_EVERY == 0 and not progress(count):
                     raise ExportCancelled(destination.name)
-        for start in range(0, len(placed), PROGRESS_EVERY):
+        for start in range(written, len(placed), PROGRESS_EVERY):
             file.write(b"".join(placed[start : start + PROGRESS_EVERY]))  # type: ignore[arg-type]
     return count
+
+
+def _header_cell(name: str) -> bytes:
+    return _cell(name.encode(), True)
+
+
+def _with_trailing(
+    lines: list[bytes], trailing: Sequence[Sequence[Any]] | None, width: int, exact: bool
+) -> list[bytes]:
+    """`lines` with each claim's trailing cells before its CRLF."""
+    if trailing is None or len(trailing) != len(lines) or any(len(values) != width for values in trailing):
+        raise ValueError(f"each claim needs a value for each of the {width} trailing columns")
+    return [
+        line[:-2] + b"".join([b"," + _cell(_utf8_value(value), exact) for value in values]) + b"\r\n"
+        for line, values in zip(lines, trailing, strict=True)
+    ]
+
+
+def _utf8_value(value: Any) -> bytes | None:
+    return value.encode() if isinstance(value, str) else value
 
 
 # --- cells ----------------------------------------------------------------------------------
@@ -295,8 +372,9 @@ def _timestamp(value: datetime | bytes | str | None) -> str:
     return utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
-def _lines(claims: Sequence[Sequence[Any]], exact: bool, cells: _Cells) -> list[bytes]:
-    """One batch's CSV records, each with its CRLF."""
+def _by_columns(claims: Sequence[Sequence[Any]], exact: bool, cells: _Cells) -> list[bytes]:
+    """One batch's CSV records, each with its CRLF, from sixteen columns in COLUMNS order (the five
+    document columns as one of tuples) whatever they hold: a column at a time."""
     (
         claim_id,
         document,
@@ -350,23 +428,228 @@ def _lines(claims: Sequence[Sequence[Any]], exact: bool, cells: _Cells) -> list[
     )
 
 
+# --- a batch ------------------------------------------------------------------------------
+
+
+def _lines(claims: Sequence[Sequence[Any]], places: Sequence[int], names: _Names) -> list[bytes]:
+    """One batch's CSV records, each with its CRLF, in the batch's order."""
+    columns = list(zip(*claims, strict=True))
+    if not columns:
+        return []
+    if len(columns) != len(CLAIM_FIELDS):
+        raise ValueError(f"a dataset claim has {len(CLAIM_FIELDS)} fields, not {len(columns)}")
+    exact = names.cells.exact
+    (claim_id, annotator, start, end, quote, before, after, kind, confidence, label, *rest) = columns
+    source, cue, comment, created_at, updated_at = rest
+    if (
+        all(_plain(column, exact) for column in (claim_id, source, cue, comment))
+        and all(_unquoted(column) for column in (quote, before, after))
+        and all(_INT.issuperset(map(type, column)) for column in (start, end, confidence))
+        and all(_times(column, exact)[0] == _CUT for column in (created_at, updated_at))
+    ):
+        prose: list[Sequence[bytes]] = [quote, before, after]
+        if not exact:
+            prose = list(map(_neutralised, prose))
+        return _plain_lines(claims, places, annotator, prose, names)
+    known = names.known
+    documents = known.documents
+    return _by_columns(
+        [
+            claim_id,
+            [documents[place] for place in places],
+            list(map(known.annotators.__getitem__, annotator)),
+            start,
+            end,
+            quote,
+            before,
+            after,
+            list(map(known.source_types.__getitem__, kind)),
+            confidence,
+            list(map(known.confidence_labels.__getitem__, label)),
+            *rest,
+        ],
+        exact,
+        names.cells,
+    )
+
+
+def _plain(values: Sequence[Any], exact: bool) -> bool:
+    """Short text (ids, source, cue, comment) that goes into the file as it is."""
+    return _text(values, exact) is values
+
+
+def _unquoted(values: Sequence[Any]) -> bool:
+    """Quotes and contexts with no None and no quote to double: at most quoted and neutralised."""
+    joined = _joined(values)
+    return joined is not None and _QUOTE not in joined
+
+
+_CUT = b"%.19bZ"  # _times' conversion for stored times
+
+
+def _templates(head: bytes) -> tuple[bytes, ...]:
+    """A record's `%` template, `head` (the id, document and annotator) first, for each choice of
+    the three prose cells to put in quotes (a bit each: quote, context before, context after)."""
+    return tuple(
+        b",".join(
+            (
+                head,
+                b"%d,%d",
+                *(b'"%b"' if choice >> bit & 1 else b"%b" for bit in range(3)),
+                b"%b,%d,%b,%b,%b,%b,%.19bZ,%.19bZ\r\n",
+            )
+        )
+        for choice in range(8)
+    )
+
+
+_TEMPLATES = _templates(b"%b,%b,%b")
+
+
+def _plain_lines(
+    claims: Sequence[Sequence[Any]],
+    places: Sequence[int],
+    annotator: Sequence[Any],
+    prose: list[Sequence[bytes]],
+    names: _Names,
+) -> list[bytes]:
+    """Records of claims whose cells need at most quotes; `prose` holds the batch's quotes and
+    contexts, with neutralise_cell's `'` already where it belongs unless the export is exact.
+
+    The export's hottest loop, one claim at a time while its values are still in the CPU cache:
+    each prose cell is looked at once for what forces quotes (a comma, LF or CR: 44, 10, 13), and
+    the template that has quotes in just those places makes the record in one copy. A batch of
+    one document and one annotator (nearly every batch) has them in its templates already.
+    """
+    documents = names.documents_by_place()
+    kinds, labels = names.source_types, names.labels
+    document = [documents[place] for place in places]
+    if document.count(document[0]) == len(document) and annotator.count(annotator[0]) == len(annotator):
+        templates = names.templates(document[0], names.annotators[annotator[0]])
+        return [
+            templates[
+                (44 in q or 10 in q or 13 in q)
+                | (44 in b or 10 in b or 13 in b) << 1
+                | (44 in a or 10 in a or 13 in a) << 2
+            ]
+            % (i, s, e, q, b, a, kinds[kind], c, labels[level], so, cu, co, cr, up)
+            for (i, _, s, e, _, _, _, kind, c, level, so, cu, co, cr, up), q, b, a in zip(
+                claims, *prose, strict=True
+            )
+        ]
+    annotators, templates = names.annotators, _TEMPLATES
+    return [
+        templates[
+            (44 in q or 10 in q or 13 in q)
+            | (44 in b or 10 in b or 13 in b) << 1
+            | (44 in a or 10 in a or 13 in a) << 2
+        ]
+        % (i, d, annotators[who], s, e, q, b, a, kinds[kind], c, labels[level], so, cu, co, cr, up)
+        for (i, who, s, e, _, _, _, kind, c, level, so, cu, co, cr, up), d, q, b, a in zip(
+            claims, document, *prose, strict=True
+        )
+    ]
+
+
+def _neutralised(values: Sequence[bytes]) -> Sequence[bytes]:
+    """A column of text with neutralise_cell's `'` before each cell that needs one (`values` itself
+    when none does): only cells whose first byte could start a formula are matched, found by maps
+    rather than a loop, as a few in a hundred are."""
+    suspects = compress(count(), map(_SUSPECT_FIRST.__contains__, map(getitem, values, repeat(_FIRST))))
+    formulae = [place for place in suspects if _FORMULA.match(values[place])]
+    if not formulae:
+        return values
+    neutralised = list(values)
+    for place in formulae:
+        neutralised[place] = b"'" + neutralised[place]
+    return neutralised
+
+
+class _Lookup(dict[Any, bytes]):
+    """Cells by key, each formatted on first use."""
+
+    def __init__(self, names: Mapping[Any, Any], cells: _Cells) -> None:
+        super().__init__()
+        self.names, self.cells = names, cells
+
+    def __missing__(self, key: Any) -> bytes:
+        cell = self[key] = self.cells[self.names[key]]
+        return cell
+
+
+class _Names:
+    """One DatasetNames' cells, each formatted once: documents by place, the rest by key."""
+
+    def __init__(self, names: Sequence[Any], cells: _Cells) -> None:
+        # Unpacked rather than read by name: the project hands over a plain tuple (db/ cannot
+        # import this module).
+        self.names, self.cells = names, cells
+        self.known = DatasetNames(*names)
+        self.documents: list[bytes] = []
+        self.annotators = _Lookup(self.known.annotators, cells)
+        self.source_types = _Lookup(self.known.source_types, cells)
+        self.labels = _Lookup(self.known.confidence_labels, cells)
+        self._templates: dict[tuple[bytes, bytes], tuple[bytes, ...]] = {}
+
+    def templates(self, document: bytes, annotator: bytes) -> tuple[bytes, ...]:
+        """_TEMPLATES with this document and annotator written in (their `%` doubled)."""
+        key = (document, annotator)
+        if key not in self._templates:
+            cells = b",".join((document, annotator)).replace(b"%", b"%%")
+            self._templates[key] = _templates(b"%b," + cells)
+        return self._templates[key]
+
+    def documents_by_place(self) -> list[bytes]:
+        known = self.known.documents
+        if len(self.documents) < len(known):  # the list grew since the last batch
+            self.documents.extend(map(self.cells.__getitem__, known[len(self.documents) :]))
+        return self.documents
+
+
+class _Formatted:
+    """The names of an export's batches, formatted once for as long as they are the same object."""
+
+    def __init__(self, exact: bool) -> None:
+        self.cells = _Cells(exact)
+        self.last: _Names | None = None
+
+    def of(self, names: Sequence[Any]) -> _Names:
+        if self.last is None or self.last.names is not names:
+            self.last = _Names(names, self.cells)
+        return self.last
+
+
 # --- rows from elsewhere --------------------------------------------------------------------
 
 _BATCH = 256
 
 
-def _batches(rows: Iterable[DatasetRow | Sequence[Any]]) -> Iterator[DatasetBatch]:
-    """Rows in COLUMNS order as batches in the file's order, a few hundred rows at a time."""
-    checked = map(_checked, rows)
+class _Same(dict[Any, Any]):
+    """Every key named by itself: the names of rows that carry their names."""
+
+    def __missing__(self, key: Any) -> Any:
+        return key
+
+
+def _batches(rows: Iterable[DatasetRow | Sequence[Any]], trailing: int = 0) -> Iterator[DatasetBatch]:
+    """Rows in COLUMNS order (then `trailing` values) as batches in the file's order, a few hundred
+    rows at a time."""
+    checked = map(partial(_checked, width=len(COLUMNS) + trailing), rows)
+    documents: list[tuple[Any, ...]] = []
+    names = DatasetNames(documents, _Same(), _Same(), _Same())
     while chunk := list(islice(checked, _BATCH)):
         columns = [_utf8(column) for column in zip(*chunk, strict=True)]
-        yield [columns[0], list(zip(*columns[1:6], strict=True)), *columns[6:]], None
+        first = len(documents)
+        documents.extend(zip(*columns[1:6], strict=True))
+        claims = list(zip(columns[0], *columns[6 : len(COLUMNS)], strict=True))
+        extra = list(zip(*columns[len(COLUMNS) :], strict=True)) if trailing else None
+        yield DatasetBatch(claims, range(first, len(documents)), names, extra)
 
 
-def _checked(row: DatasetRow | Sequence[Any]) -> tuple[Any, ...]:
+def _checked(row: DatasetRow | Sequence[Any], width: int) -> tuple[Any, ...]:
     values = tuple(row)
-    if len(values) != len(COLUMNS):
-        raise ValueError(f"a dataset row has {len(COLUMNS)} values, not {len(values)}: {values!r}")
+    if len(values) != width:
+        raise ValueError(f"a dataset row has {width} values, not {len(values)}: {values!r}")
     return values
 
 

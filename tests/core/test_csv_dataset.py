@@ -438,3 +438,141 @@ def test_progress_comes_at_every_multiple_whatever_the_batches(
     assert write_dataset(rows, tmp_path / "claims.csv", progress=lambda n: seen.append(n) or True) == 1050
     assert seen == list(range(100, 1001, 100))
     assert (tmp_path / "claims.csv").read_bytes() == reference_csv(rows)
+
+
+# --- the fast way: batches whose cells need at most quotes and the guard ------------------------
+
+# Everything of EDGES but the double quote, which sends a batch the careful way.
+QUOTELESS = EDGES.replace('"', "")
+quoteless_text = st.text(alphabet=QUOTELESS, max_size=8) | st.text(
+    alphabet=st.characters(blacklist_characters='"', blacklist_categories=("Cs",)), max_size=40
+)
+
+
+@st.composite
+def plain_batches(draw: st.DrawFn) -> list[DatasetRow]:
+    """Claims as a project holds them: plain ids and stored times, prose with anything but '"'.
+
+    Cells are picked from a drawn pool by a drawn random generator: drawing each of thousands of
+    cells would make every example slow.
+    """
+    stored = draw(st.datetimes()).isoformat(timespec="microseconds") + "Z"
+    pool = draw(st.lists(quoteless_text, min_size=1, max_size=30))
+    names = draw(st.lists(quoteless_text, min_size=1, max_size=3))
+    titles = draw(st.lists(quoteless_text | st.just("100% %s %b %d"), min_size=2, max_size=2))
+    one_annotator = draw(st.booleans())  # then whole batches have one document and one annotator
+    rng = draw(st.randoms(use_true_random=False))
+    return [
+        DatasetRow(
+            f"c{i}",
+            f"d{i // 300}",
+            titles[i // 300],
+            "",
+            "https://example.test/a",
+            "2026-11-24",
+            names[0] if one_annotator else rng.choice(names),
+            i,
+            i + rng.randrange(10**6),
+            rng.choice(pool),
+            rng.choice(pool),
+            rng.choice(pool),
+            rng.choice(names),
+            rng.randrange(-1, 10),
+            rng.choice(names),
+            rng.choice(["", "the mayor", "officials"]),
+            rng.choice(["", "said"]),
+            "",
+            stored,
+            stored,
+        )
+        for i in range(draw(st.integers(1, 600)))
+    ]
+
+
+@given(plain_batches(), st.booleans())
+@settings(max_examples=40, deadline=None)
+def test_plain_batches_are_written_as_the_csv_module_wrote(rows: list[DatasetRow], exact: bool) -> None:
+    from annotator.formats import csv_dataset
+
+    fast: list[int] = []
+    real = csv_dataset._plain_lines
+
+    def counted(claims, *args):  # type: ignore[no-untyped-def]
+        fast.append(len(claims))
+        return real(claims, *args)
+
+    csv_dataset._plain_lines = counted  # hypothesis runs many examples: no function-scoped monkeypatch
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "claims.csv"
+            assert write_dataset(rows, path, exact=exact) == len(rows)
+            assert path.read_bytes() == reference_csv(rows, exact=exact)
+    finally:
+        csv_dataset._plain_lines = real
+    assert sum(fast) == len(rows)  # every row went the fast way
+
+
+def test_batches_in_any_order_are_written_in_the_order_of_their_places(tmp_path: Path) -> None:
+    from annotator.formats.csv_dataset import DatasetBatch, DatasetNames, write_dataset_batches
+
+    rows = [
+        _row(
+            claim_id=f"c{i}", start=i, quote=f"quote {i},\r\n=1" if i % 3 else f"q{i}", comment="-1" * (i % 2)
+        )
+        for i in range(700)
+    ]
+    documents = [tuple(value.encode() for value in row[1:6]) for row in rows]
+    names = DatasetNames(documents, {0: b"Ana"}, {0: b"unnamed"}, {3: b"medium"})
+
+    def claim(row: DatasetRow) -> tuple[Any, ...]:
+        values = [value.encode() if isinstance(value, str) else value for value in row]
+        values[6], values[12], values[14] = 0, 0, 3  # annotator, source type and label by key
+        values[18] = b"2026-11-25T14:03:09.123456Z"
+        return (values[0], *values[6:])
+
+    pieces = [range(600, 700), range(0, 256), range(256, 600)]
+    batches = [DatasetBatch([claim(rows[i]) for i in piece], list(piece), names) for piece in pieces]
+    # The middle batch also comes shuffled within itself.
+    batches[1] = DatasetBatch(batches[1].claims[::-1], list(pieces[1])[::-1], names)
+    path = tmp_path / "claims.csv"
+    assert write_dataset_batches(batches, path) == 700
+    expected = [row._replace(created_at="2026-11-25T14:03:09.123456Z") for row in rows]
+    assert path.read_bytes() == reference_csv(expected)
+
+
+# --- trailing columns (the reviewed layer's status) ---------------------------------------------
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_a_trailing_status_column_follows_the_dataset_columns(tmp_path: Path, exact: bool) -> None:
+    statuses = ["accepted", "edited", "=1+1", 'she said "no"', "", "line\nbreak", "a, b", " -1"]
+    rows = [
+        _row(claim_id=f"c{i}", quote=TRICKY[i % len(TRICKY)], comment=HOSTILE[i % len(HOSTILE)])
+        for i in range(600)
+    ]
+    with_status = [(*row, statuses[i % len(statuses)]) for i, row in enumerate(rows)]
+    path = tmp_path / "reviewed.csv"
+    assert write_dataset(with_status, path, exact=exact, trailing_columns=("status",)) == 600
+
+    # The oracle writes a 21st value as it is: neutralise it first, as the writer does unless exact.
+    expected_rows = [(*row, status if exact else neutralise_cell(status)) for *row, status in with_status]
+    header = ",".join(COLUMNS).encode()
+    expected = reference_csv(expected_rows, exact=exact).replace(header, header + b",status", 1)
+    assert path.read_bytes() == expected
+    assert [record["status"] for record in _cells_with(path, "status")][:3] == [
+        "accepted",
+        "edited",
+        "=1+1" if exact else "'=1+1",
+    ]
+
+
+def test_rows_without_their_trailing_values_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="21 values"):
+        write_dataset([_row()], tmp_path / "reviewed.csv", trailing_columns=("status",))
+    assert _names(tmp_path) == []
+
+
+def _cells_with(path: Path, *extra: str) -> list[dict[str, str]]:
+    header, *records = _read(path)
+    assert tuple(header) == (*COLUMNS, *extra)
+    return [dict(zip(header, record, strict=True)) for record in records]

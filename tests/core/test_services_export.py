@@ -304,7 +304,9 @@ def crowded(tmp_path: Path):
     from annotator.db import queries
 
     project = open_project(tmp_path / "crowded.sqlite")
-    first = project.articles.add_text(PLAIN_ARTICLE, title='Bridge, "the" =1', outlet="=cmd", url=" -1").article_id
+    first = project.articles.add_text(
+        PLAIN_ARTICLE, title='Bridge, "the" =1', outlet="=cmd", url=" -1"
+    ).article_id
     second = project.articles.add_text(UNICODE_ARTICLE, title="@Talks", published="2024-05-02").article_id
     third = project.articles.add_text("An article without claims.", title="Empty").article_id
     people = [project.annotator(name) for name in ("=Ann", 'Bea "B", the second', "Zoë 😀")]
@@ -360,7 +362,9 @@ def test_the_export_is_byte_for_byte_the_straightforward_one(
         "the empty article": ([third], None),
     }[filters]
     out = tmp_path / "claims.csv"
-    count = project.exchange.export_csv(out, article_ids=article_ids, annotator_names=annotator_names, exact=exact)
+    count = project.exchange.export_csv(
+        out, article_ids=article_ids, annotator_names=annotator_names, exact=exact
+    )
     with project._tx.read() as session:
         rows = list(reference_rows(session, article_ids, annotator_names))
     assert count == len(rows)
@@ -413,3 +417,172 @@ def test_claims_of_no_article_are_left_out_as_before(tmp_path: Path, crowded) ->
     assert project.exchange.export_csv(out) == 700
     with project._tx.read() as session:
         assert out.read_bytes() == reference_csv(list(reference_rows(session)))
+
+
+# Article text as the benchmark's: prose with every kind of trouble except the double quote, so that
+# every batch of claims takes the writer's fast path (a '"' anywhere in a batch's quotes sends it
+# the careful way, which the tests above cover).
+QUOTELESS_PARAGRAPHS = (
+    "The mayor said, in a statement, that the bridge will reopen in May.",
+    "=HYPERLINK(1) appeared in the minutes; +1 and -1 and @SUM(A1) too.",
+    "Breaking 🚨: the spokesperson 👩🏽‍💼 said 👍🏽 the strike hit the base, according to a statement.",
+    "قال المتحدث باسم وزارة الدفاع إن الهجوم وقع يوم الاثنين، وفق بيان رسمي.",
+    "אמר דובר המשרד, לפי הודעה.",
+    "café (cafe\u0301) owners did not agree.\tTabs\tand\u00a0=no-break spaces.",
+    "  =indented formula, -dash and \u00a0+after a no-break space",
+)
+
+
+@pytest.fixture
+def quoteless(tmp_path: Path):
+    """One long imported article (CRLF in the file, LF when stored) and 900 claims at random spans,
+    with their contexts cut from the stored text, inserted in random order as the benchmark does."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from annotator.db import queries
+    from annotator.domain.text import context_around
+
+    rng = random.Random(5)
+    project = open_project(tmp_path / "quoteless.sqlite")
+    article = "\r\n".join(rng.choice(QUOTELESS_PARAGRAPHS) for _ in range(400))
+    first = project.articles.add_text(
+        article, title="A long, hard article: 100% %s", outlet="=cmd"
+    ).article_id
+    second = project.articles.add_text(
+        UNICODE_ARTICLE.replace("“", "").replace("”", ""), title="Talks"
+    ).article_id
+    texts = {first: project.articles.get(first).text, second: project.articles.get(second).text}
+    assert "\r" not in texts[first] and '"' not in texts[first] + texts[second]
+    people = [project.annotator(name) for name in ("Ann", "Bea, the second %b")]
+    types = [t.id for t in project.codebook.get().active_types]
+    moment = datetime(2026, 11, 25, 14, 3, 9, 123456, tzinfo=UTC)
+    rows = []
+    for i in range(900):
+        article_id = second if i % 9 == 0 else first
+        text = texts[article_id]
+        start = rng.randrange(len(text) - 2)
+        end = rng.randrange(start + 1, min(len(text), start + 120) + 1)
+        before, after = context_around(text, start, end)
+        rows.append(
+            {
+                "id": str(rng.getrandbits(64)),
+                "article_id": article_id,
+                "annotator_id": people[i % 2].id,
+                "start": start,
+                "end": end,
+                "quote": text[start:end],
+                "context_before": before,
+                "context_after": after,
+                "source_type_id": types[i % len(types)],
+                "confidence": 1 + i % 5,
+                "source": "the mayor" if i % 4 == 0 else "",
+                "cue": "said" if i % 3 == 0 else "",
+                "comment": "",
+                "created_at": moment + timedelta(seconds=i),
+                "updated_at": moment + timedelta(days=1, seconds=i),
+            }
+        )
+    rng.shuffle(rows)
+    with project._tx.begin() as session:
+        queries.insert_claims(rows, session=session)
+    yield project, (first, second), [p.name for p in people], texts
+    project.close()
+
+
+@pytest.mark.parametrize("exact", [False, True])
+@pytest.mark.parametrize("filters", ["everything", "one article", "one annotator"])
+def test_claims_in_plain_batches_are_written_byte_for_byte_as_the_straightforward_export(
+    tmp_path: Path, quoteless, monkeypatch: pytest.MonkeyPatch, exact: bool, filters: str
+) -> None:
+    from annotator.formats import csv_dataset
+    from tests.core.csv_reference import reference_csv, reference_rows
+
+    project, (first, _), names, _ = quoteless
+    article_ids, annotator_names = {
+        "everything": (None, None),
+        "one article": ([first], None),
+        "one annotator": (None, names[1:]),
+    }[filters]
+    fast: list[int] = []
+    real = csv_dataset._plain_lines
+
+    def counted(claims, *args):  # type: ignore[no-untyped-def]
+        fast.append(len(claims))
+        return real(claims, *args)
+
+    monkeypatch.setattr(csv_dataset, "_plain_lines", counted)
+    out = tmp_path / "claims.csv"
+    count = project.exchange.export_csv(
+        out, article_ids=article_ids, annotator_names=annotator_names, exact=exact
+    )
+    with project._tx.read() as session:
+        rows = list(reference_rows(session, article_ids, annotator_names))
+    assert count == len(rows) == sum(fast)  # every claim went the fast way
+    assert len(fast) > 2  # in several batches
+    assert out.read_bytes() == reference_csv(rows, exact=exact)
+
+
+def test_contexts_are_the_stored_text_around_the_quote_whatever_the_characters(
+    tmp_path: Path, quoteless
+) -> None:
+    project, _, _, texts = quoteless
+    out = tmp_path / "claims.csv"
+    project.exchange.export_csv(out, exact=True)
+    _, rows = _read(out)
+    assert len(rows) == 900
+    neutralised = 0
+    for row in rows:
+        text, start, end = texts[row["document_id"]], int(row["start"]), int(row["end"])
+        assert row["quote"] == text[start:end]
+        assert row["context_before"] == text[max(0, start - 100) : start]
+        assert row["context_after"] == text[end : end + 100]
+    project.exchange.export_csv(out)
+    for row in _read(out)[1]:
+        for column in ("quote", "context_before", "context_after"):
+            neutralised += row[column].startswith("'")
+    assert neutralised > 0  # the guard had work to do in these batches
+
+
+def test_many_annotators_are_exported_as_few(tmp_path: Path) -> None:
+    # Past 64 annotators the project reads their ids rather than small numbers: the same file.
+    from tests.core.csv_reference import reference_csv, reference_rows
+
+    project = open_project(tmp_path / "many.sqlite")
+    article = project.articles.add_text(PLAIN_ARTICLE, title="Bridge").article_id
+    people = [project.annotator(f"Coder {i:02}, team {i % 3}") for i in range(70)]
+    for i, person in enumerate(people[::3]):
+        add_claim(project, article, person, i, i + 5, type_index=i % 3, confidence=1 + i % 5)
+    out = tmp_path / "claims.csv"
+    for names in (None, [people[3].name, people[69].name]):
+        count = project.exchange.export_csv(out, annotator_names=names)
+        with project._tx.read() as session:
+            rows = list(reference_rows(session, None, names))
+        assert count == len(rows) == (24 if names is None else 2)
+        assert out.read_bytes() == reference_csv(rows)
+    project.close()
+
+
+def test_the_file_is_memory_mapped_only_while_an_export_reads_it(
+    tmp_path: Path, crowded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import event
+
+    from annotator.formats import csv_dataset
+
+    project, _, _ = crowded
+    pragmas: list[str] = []
+
+    def seen(connection, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if "mmap_size" in statement:
+            pragmas.append(statement)
+
+    event.listen(project._tx._reader, "before_cursor_execute", seen)
+    monkeypatch.setattr(csv_dataset, "PROGRESS_EVERY", 100)
+    with pytest.raises(csv_dataset.ExportCancelled):
+        project.exchange.export_csv(tmp_path / "claims.csv", progress=lambda n: n < 200)
+    project.exchange.export_csv(tmp_path / "claims.csv")
+    assert pragmas == ["PRAGMA mmap_size = 1073741824", "PRAGMA mmap_size = 0"] * 2
+    for _ in range(3):  # whichever pooled reader the exports had
+        with project._tx.read() as session:
+            assert session.execute(text("PRAGMA mmap_size")).scalar() == 0
