@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.db import queries
@@ -188,7 +189,7 @@ class CodebookService:
                     f"“{source_type.name}” stays in the codebook: {_claims(claims)} now "
                     f"{'uses' if claims == 1 else 'use'} it. Retire it instead: its claims are kept."
                 )
-            delete_source_type(type_id, session=session)
+            _delete_unused(source_type, session=session)
         return CODEBOOK_CHANGED
 
     def set_positions(self, positions: Mapping[str, int]) -> Changes:
@@ -224,7 +225,7 @@ class CodebookService:
                     f"claims now ({_claims(claims)}). Retire {it} instead: retired types keep their claims."
                 )
             for source_type in extra:
-                delete_source_type(source_type.id, session=session)
+                _delete_unused(source_type, session=session)
             # Names are unique: park the renamed ones on their ids first, so that two types
             # swapping names never collide halfway.
             renamed = [
@@ -243,6 +244,18 @@ class CodebookService:
             if preset_name is not None:
                 queries.set_setting(PRESET_SETTING, preset_name, session=session)
         return CODEBOOK_CHANGED
+
+
+def _delete_unused(source_type: SourceType, *, session: Session) -> None:
+    """Delete a type no claim uses. Other rows may still point at it (a reviewed claim keeps the type of
+    the version it accepted): the file then refuses, and the refusal says so in the user's words."""
+    try:
+        delete_source_type(source_type.id, session=session)
+    except IntegrityError as error:  # raised on: the caller's transaction rolls back, nothing changes
+        raise CodebookError(
+            f"“{source_type.name}” stays in the codebook: the project still refers to it "
+            "(a reviewed claim, for one). Retire it instead: nothing is lost."
+        ) from error
 
 
 def _row_values(source_type: SourceType) -> dict[str, object]:

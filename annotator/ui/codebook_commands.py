@@ -2,7 +2,8 @@
 
 Each command holds the codebook's saved state before and after its edit (frozen records, never
 rows). Its first redo is the edit the dialog already saved; later undos and redos put a state back
-through `CodebookService` and call the window's refresh hook, or report why the file refused.
+through `CodebookService` and call the window's refresh hook, or report why the file refused, under
+a title that says which step it was ("Not undone", "Not redone"): nothing was left unsaved.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QUndoStack
 
 from annotator.domain.codebook import Codebook, SourceType
+from annotator.ui.annotation_controller import user_message
 from annotator.ui.undo import _SavedCommand, short_quote
 
 if TYPE_CHECKING:  # the service module pulls in SQLAlchemy, which the first paint must not wait for
@@ -26,7 +28,8 @@ class CodebookUndo:
 
     stack: QUndoStack
     changed: Callable[[], None]  # everything that shows the codebook, except the dialog: it follows the stack
-    report: Callable[[Exception], None]
+    # (title, message) of a refused undo or redo: `DialogService.error` fits.
+    report: Callable[[str, str], None]
 
 
 def _named(text: str) -> str:
@@ -54,9 +57,22 @@ def describe_type_edit(before: SourceType, after: SourceType) -> str:
 
 class _CodebookCommand(_SavedCommand):
     def __init__(self, text: str, service: CodebookService, undo: CodebookUndo) -> None:
-        super().__init__(_named(text), undo.report)
+        super().__init__(_named(text), self._refused)
         self._service = service
         self._changed = undo.changed
+        self._report_refusal = undo.report
+        self._undoing = False
+
+    def undo(self) -> None:
+        self._undoing = True
+        super().undo()
+
+    def redo(self) -> None:
+        self._undoing = False
+        super().redo()
+
+    def _refused(self, error: Exception) -> None:
+        self._report_refusal("Not undone" if self._undoing else "Not redone", user_message(error))
 
     def _undo(self) -> None:
         self._put_before()

@@ -7,6 +7,7 @@ given, the main window's, so that Ctrl+Z in the dialog or later in the window ta
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import qtawesome as qta
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTabWidget,
     QToolButton,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.codebook import OKABE_ITO, PRESETS, Codebook, Preset, SourceType
 from annotator.services.codebook import CodebookError, CodebookService
+from annotator.ui.annotation_controller import user_message
 from annotator.ui.codebook_commands import (
     AddTypeCommand,
     ApplyPresetCommand,
@@ -44,7 +45,10 @@ from annotator.ui.codebook_commands import (
     MoveTypeCommand,
     RelabelLevelCommand,
 )
+from annotator.ui.dialogs import DialogService
 from annotator.ui.look import ERROR_COLOUR, plain_tooltip, swatch_icon
+
+log = logging.getLogger(__name__)
 
 TYPE_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 KEY_COLUMN, NAME_COLUMN, CLAIMS_COLUMN = range(3)
@@ -65,14 +69,6 @@ NO_KEY = "\N{EN DASH}"  # shown for an active type past key 9
 Confirm = Callable[[str, str], bool]
 # (initial colour, window title) -> the colour picked, or None when cancelled.
 PickColour = Callable[[QColor, str], QColor | None]
-
-
-def ask_confirmation(parent: QWidget, title: str, question: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)  # the question quotes type names the user wrote
-    box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    return box.exec() == QMessageBox.StandardButton.Ok
 
 
 def ask_colour(parent: QWidget, initial: QColor, title: str) -> QColor | None:
@@ -105,11 +101,15 @@ class CodebookDialog(QDialog):
         pick_colour: PickColour | None = None,
         undo: CodebookUndo | None = None,
     ) -> None:
-        """`undo` is where the edits go to be undone; without one the dialog keeps its own stack."""
+        """`undo` is where the edits go to be undone; without one the dialog keeps its own stack.
+
+        `confirm` asks before a preset is applied (the window passes its dialog service's); without
+        one, a dialog service of the dialog's own asks, above the dialog.
+        """
         super().__init__(parent)
         self._service = codebook
         self._undo = undo or CodebookUndo(QUndoStack(self), self.sig_codebook_changed.emit, self._report)
-        self._confirm: Confirm = confirm or (lambda title, question: ask_confirmation(self, title, question))
+        self._confirm: Confirm = confirm or DialogService(self).confirm
         self._pick_colour: PickColour = pick_colour or (
             lambda initial, title: ask_colour(self, initial, title)
         )
@@ -534,8 +534,10 @@ class CodebookDialog(QDialog):
         """Save one edit and push its undo command; show a refusal inline, or refresh and announce it."""
         try:
             command = edit()
-        except CodebookError as error:
-            self._error = str(error)
+        except Exception as error:  # a Qt slot must not let it escape: it would vanish into stderr
+            if not isinstance(error, CodebookError):
+                log.warning("A codebook edit failed", exc_info=error)
+            self._error = user_message(error)
             self._show_error(self._error)
             self._refresh()  # what is shown is what is saved
             return False
@@ -696,9 +698,9 @@ class CodebookDialog(QDialog):
     def _on_undo_stack_moved(self, _index: int) -> None:
         self._refresh()
 
-    def _report(self, error: Exception) -> None:
+    def _report(self, _title: str, message: str) -> None:
         """A refused undo or redo, when the dialog keeps its own stack: shown like a refused edit."""
-        self._error = str(error)
+        self._error = message
         self._show_error(self._error)
 
     def done(self, result: int) -> None:

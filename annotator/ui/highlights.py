@@ -39,6 +39,23 @@ _WHOLESALE_AFTER = 2_000
 RGB = tuple[float, float, float]
 
 _ID, _START, _END, _TYPE = (attrgetter(name) for name in ("id", "start", "end", "source_type_id"))
+_ANNOTATOR = attrgetter("annotator_id")
+
+UnderlineStyle = QTextCharFormat.UnderlineStyle
+# While several annotators are shown, each colleague's claims are an underline in the type's colour and
+# in a style of their own (the style says who, the colour says which type, so neither relies on hue
+# alone); mine keep the wash. Dashed and solid stay out: they already mean "enclosed by another type"
+# and "the marked claim". A fifth colleague shares the first one's style; the legend tells them apart.
+COLLEAGUE_LINES = (
+    UnderlineStyle.DotLine,
+    UnderlineStyle.WaveUnderline,
+    UnderlineStyle.DashDotLine,
+    UnderlineStyle.DashDotDotLine,
+)
+
+# What a stretch of text looks like: (wash type or None, stacked?, marked?, line type or None, line style
+# or None). Equal looks share one cached format, and neighbouring stretches one format range.
+Look = tuple[str | None, bool, bool, str | None, UnderlineStyle | None]
 
 
 class ClaimHighlights:
@@ -53,7 +70,10 @@ class ClaimHighlights:
 
     Look: the innermost claim's type colour as a light background wash (a step deeper where claims stack);
     where an enclosing claim has a different type, a dashed underline in that type's colour; the marked
-    claim a clearly stronger wash with a solid underline in its colour. Hidden types are not painted.
+    claim a clearly stronger wash with a solid underline in its colour. Hidden types are not painted, nor
+    the claims of annotators who are not shown. While several annotators are shown, a colleague's claim is
+    no wash but an underline in its type's colour, in that colleague's style (`set_shown_annotators`);
+    where colleagues' and my claims overlap, my wash and the innermost colleague's line are drawn together.
     """
 
     def __init__(self, document: QTextDocument, *, paper: str, ink: str) -> None:
@@ -65,11 +85,18 @@ class ClaimHighlights:
         self._types: dict[str, str] = {}
         self._colours: dict[str, str] = {}
         self._hidden: frozenset[str] = frozenset()
+        # Claim id -> its annotator's id, mapped from the shown claims when first needed: an article is
+        # mostly shown in one annotator's look, which never asks, and mapping 100,000 claims costs ~30 ms.
+        self._annotator_map: dict[str, str] | None = {}
+        self._unmapped: tuple[list[str], list[Claim]] = ([], [])  # (ids, claims) of the last reset
+        self._unmapped_changes: dict[str, str] = {}  # claims upserted since, until the map is made
+        self._shown_annotators: frozenset[str] | None = None  # None: everyone's claims
+        self._lines: dict[str, UnderlineStyle] = {}  # colleague's annotator id -> their underline style
         self._marked: str | None = None
         self._epoch = 0
         self._formatted_in: dict[int, int] = {}  # block number -> epoch its formats were computed in
         self._with_formats: set[int] = set()  # blocks whose layout holds formats right now
-        self._format_cache: dict[tuple[str, bool, str | None, str | None], QTextCharFormat] = {}
+        self._format_cache: dict[Look, QTextCharFormat] = {}
         # Block number -> how many times its formats were computed; tests and benchmarks read it to prove
         # that one edit re-formats one block, not the article.
         self.format_count: Counter[int] = Counter()
@@ -95,6 +122,7 @@ class ClaimHighlights:
         self._positions = positions
         self._spans = SpanIndex.from_columns(ids, starts, ends)
         self._types = dict(zip(ids, map(_TYPE, valid), strict=True))
+        self._annotator_map, self._unmapped, self._unmapped_changes = None, (ids, valid), {}
         self._colours = dict(type_colours)
         self._format_cache.clear()
         self._marked = None
@@ -114,6 +142,10 @@ class ClaimHighlights:
             return []
         self._spans.add(claim.id, claim.start, claim.end)
         self._types[claim.id] = claim.source_type_id
+        if self._annotator_map is not None:
+            self._annotator_map[claim.id] = claim.annotator_id
+        else:
+            self._unmapped_changes[claim.id] = claim.annotator_id
         changed = [self._forget(claim.start, claim.end)]
         if old_span is not None and old_span != (claim.start, claim.end):
             changed.append(self._forget(*old_span))
@@ -123,13 +155,15 @@ class ClaimHighlights:
         """Stop showing a claim; returns the block ranges to repaint."""
         span = self._spans.remove(claim_id)
         self._types.pop(claim_id, None)
+        if self._annotator_map is not None:
+            self._annotator_map.pop(claim_id, None)
         if self._marked == claim_id:
             self._marked = None
         return [] if span is None else [self._forget(*span)]
 
     def set_marked(self, claim_id: str | None) -> list[range]:
         """Give one claim (or none) the marked look; returns the block ranges to repaint."""
-        if claim_id is not None and claim_id not in self._spans:
+        if claim_id is not None and (claim_id not in self._spans or not self._annotator_shown(claim_id)):
             claim_id = None
         if claim_id == self._marked:
             return []
@@ -157,6 +191,30 @@ class ClaimHighlights:
         self._epoch += 1
         return True
 
+    def set_shown_annotators(
+        self, shown: frozenset[str] | None, lines: Mapping[str, UnderlineStyle] | None = None
+    ) -> bool:
+        """Paint only the claims of the annotators in `shown` (None: everyone's); colleagues named in
+        `lines` get that underline style instead of the wash. True when anything changed (then every block
+        is stale)."""
+        lines = dict(lines or {})
+        if shown == self._shown_annotators and lines == self._lines:
+            return False
+        self._shown_annotators = shown
+        self._lines = lines
+        if self._marked is not None and not self._annotator_shown(self._marked):
+            self._marked = None
+        self._epoch += 1
+        return True
+
+    @property
+    def shown_annotators(self) -> frozenset[str] | None:
+        return self._shown_annotators
+
+    def line_style_of(self, annotator_id: str) -> UnderlineStyle | None:
+        """The underline style a colleague's claims are drawn in, or None when theirs are washes."""
+        return self._lines.get(annotator_id)
+
     @property
     def marked(self) -> str | None:
         return self._marked
@@ -167,13 +225,31 @@ class ClaimHighlights:
 
     def span(self, claim_id: str) -> tuple[int, int] | None:
         """A claim's (start, end) in code points, or None when it is not shown."""
-        return self._spans.get(claim_id)
+        return self._spans.get(claim_id) if self._annotator_shown(claim_id) else None
 
     def claim_ids_at(self, code_point: int) -> list[str]:
-        """The visible claims containing a code point, innermost first (hidden types left out)."""
+        """The visible claims containing a code point, innermost first (hidden types and annotators left
+        out)."""
         hidden = self._hidden
         types = self._types
-        return [claim_id for claim_id, _, _ in self._spans.at(code_point) if types[claim_id] not in hidden]
+        found = [claim_id for claim_id, _, _ in self._spans.at(code_point) if types[claim_id] not in hidden]
+        return found if self._shown_annotators is None else [c for c in found if self._annotator_shown(c)]
+
+    def annotator_of(self, claim_id: str) -> str | None:
+        return self._annotators.get(claim_id)
+
+    @property
+    def _annotators(self) -> dict[str, str]:
+        if self._annotator_map is None:
+            ids, claims = self._unmapped
+            self._annotator_map = dict(zip(ids, map(_ANNOTATOR, claims), strict=True))
+            self._annotator_map.update(self._unmapped_changes)
+            self._unmapped, self._unmapped_changes = ([], []), {}
+        return self._annotator_map
+
+    def _annotator_shown(self, claim_id: str) -> bool:
+        shown = self._shown_annotators
+        return shown is None or self._annotators.get(claim_id) in shown
 
     def __len__(self) -> int:
         return len(self._spans)
@@ -220,6 +296,9 @@ class ClaimHighlights:
             for claim_id, start, end in self._spans.overlapping(block_start, block_end)
             if types[claim_id] not in hidden
         ]
+        if self._shown_annotators is not None:
+            annotators, shown_annotators = self._annotators, self._shown_annotators
+            shown = [span for span in shown if annotators[span[0]] in shown_annotators]
         if not shown:
             return []
         boundaries = sorted({point for _, start, end, _ in shown for point in (start, end)})
@@ -249,19 +328,46 @@ class ClaimHighlights:
             last_key = key
         return ranges
 
-    def _style_key(
-        self, active: list[tuple[str, int, int, tuple[int, int, str]]]
-    ) -> tuple[str, bool, str | None, str | None]:
-        """(innermost type, stacked?, marked claim's type or None, enclosing other type or None)."""
+    def _style_key(self, active: list[tuple[str, int, int, tuple[int, int, str]]]) -> Look:
+        """The look of a stretch covered by the `active` claims."""
         types = self._types
         inner_first = sorted(active, key=lambda span: span[3])
-        inner_type = types[inner_first[0][0]]
         marked = self._marked
-        marked_type = types[marked] if marked is not None and any(s[0] == marked for s in active) else None
-        enclosing_type = None
-        if marked_type is None:
-            enclosing_type = next((types[s[0]] for s in inner_first[1:] if types[s[0]] != inner_type), None)
-        return inner_type, len(active) > 1, marked_type, enclosing_type
+        marked_here = marked if marked is not None and any(s[0] == marked for s in active) else None
+        if self._lines:
+            return self._layered_key(inner_first, marked_here)
+        inner_type = types[inner_first[0][0]]
+        if marked_here is not None:
+            return inner_type, len(active) > 1, True, types[marked_here], UnderlineStyle.SingleUnderline
+        enclosing_type = next((types[s[0]] for s in inner_first[1:] if types[s[0]] != inner_type), None)
+        return (
+            inner_type,
+            len(active) > 1,
+            False,
+            enclosing_type,
+            UnderlineStyle.DashUnderline if enclosing_type is not None else None,
+        )
+
+    def _layered_key(
+        self, inner_first: list[tuple[str, int, int, tuple[int, int, str]]], marked: str | None
+    ) -> Look:
+        """The look of a stretch while several annotators are shown: my claims wash as usual, the
+        innermost colleague's claim draws its owner's line over that; a marked colleague's claim also gets
+        the marked wash, so that the selection shows whoever made it."""
+        types, annotators, lines = self._types, self._annotators, self._lines
+        if marked is not None and annotators[marked] in lines:
+            return types[marked], False, True, types[marked], lines[annotators[marked]]
+        mine = [s[0] for s in inner_first if annotators[s[0]] not in lines]
+        theirs = next((s[0] for s in inner_first if annotators[s[0]] in lines), None)
+        wash_type = types[mine[0]] if mine else None
+        if theirs is not None:
+            line_type, line_style = types[theirs], lines[annotators[theirs]]
+        elif marked is not None:
+            line_type, line_style = types[marked], UnderlineStyle.SingleUnderline
+        else:
+            line_type = next((types[c] for c in mine[1:] if types[c] != wash_type), None)
+            line_style = UnderlineStyle.DashUnderline if line_type is not None else None
+        return wash_type, len(mine) > 1, marked is not None, line_type, line_style
 
     def wash_for(self, type_id: str, *, stacked: bool = False, marked: bool = False) -> QColor:
         """The background a stretch of text claimed by `type_id` gets; a legend can show the same swatch."""
@@ -277,20 +383,17 @@ class ClaimHighlights:
         strength = MARKED_STRENGTH if marked else STACKED_STRENGTH if stacked else SINGLE_STRENGTH
         return wash_colour(self._colour(type_id), strength, paper=self._paper, ink=self._ink)
 
-    def _format(self, key: tuple[str, bool, str | None, str | None]) -> QTextCharFormat:
+    def _format(self, key: Look) -> QTextCharFormat:
         cached = self._format_cache.get(key)
         if cached is not None:
             return cached
-        inner_type, stacked, marked_type, enclosing_type = key
+        wash_type, stacked, marked, line_type, line_style = key
         char_format = QTextCharFormat()
-        wash = self._wash(inner_type, stacked=stacked, marked=marked_type is not None)
-        char_format.setBackground(to_qcolor(wash))
-        line_type, line_style = (
-            (marked_type, QTextCharFormat.UnderlineStyle.SingleUnderline)
-            if marked_type
-            else (enclosing_type, QTextCharFormat.UnderlineStyle.DashUnderline)
-        )
-        if line_type is not None:
+        wash = self._paper
+        if wash_type is not None:
+            wash = self._wash(wash_type, stacked=stacked, marked=marked)
+            char_format.setBackground(to_qcolor(wash))
+        if line_type is not None and line_style is not None:
             char_format.setUnderlineStyle(line_style)
             char_format.setUnderlineColor(
                 to_qcolor(line_colour(self._colour(line_type), paper=wash, ink=self._ink))

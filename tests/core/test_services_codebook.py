@@ -355,6 +355,32 @@ def test_restore_codebook_handles_two_types_swapping_names(project: Project) -> 
     assert project.codebook.get() == before
 
 
+def test_a_type_the_file_still_refers_to_is_kept_with_a_message_in_words(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows other than claims may point at a type (a reviewed claim does): the file's refusal reads like
+    the other refusals, not like SQL, and nothing changes."""
+    from annotator.db import queries
+
+    before = project.codebook.get()
+    project.codebook.apply_preset(JOURNALISM_PRESET)
+    after = project.codebook.get()
+    article_id = add_article(project, "The report says the dam leaks.")
+    claim_id = add_claim(project, article_id, project.annotator("Ann"), 4, 10, type_index=4)  # document
+    document = project.codebook.get().active_types[4]
+    # Counting only claims, the service would think the type unused; the foreign key still knows.
+    monkeypatch.setattr(queries, "count_claims_by_type", lambda *, session: {})
+
+    with pytest.raises(CodebookError, match=r"^“document” stays in the codebook: the project still refers"):
+        project.codebook.remove_type(document.id)
+    with pytest.raises(CodebookError, match="Retire it instead"):
+        project.codebook.restore_codebook(before, "Default")
+
+    assert project.codebook.get() == after  # not even half of the old codebook came back
+    assert project.codebook.preset_name() == JOURNALISM_PRESET.name
+    assert project.claims.get(claim_id).source_type_id == document.id
+
+
 # --- annotators ------------------------------------------------------------------------------
 
 

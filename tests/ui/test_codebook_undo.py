@@ -193,7 +193,8 @@ def test_undoing_an_added_type_that_has_claims_now_is_refused_and_keeps_them(qtb
 
     ctrl_z(qtbot, window.article_view)
 
-    ((_title, message),) = window.dialogs.errors
+    ((title, message),) = window.dialogs.errors
+    assert title == "Not undone"  # nothing is unsaved: the step was refused
     assert message == (
         "“document” stays in the codebook: 1 claim now uses it. Retire it instead: its claims are kept."
     )
@@ -203,6 +204,44 @@ def test_undoing_an_added_type_that_has_claims_now_is_refused_and_keeps_them(qtb
     # The refused step is dropped (it no longer matches the file), so Ctrl+Z goes on to older edits.
     assert window.undo_stack.count() == count - 1
     assert not window.undo_action.text().endswith("“document”")
+
+
+def test_a_refused_redo_is_titled_as_one_and_the_file_stays_as_it_is(qtbot, window, tmp_path):
+    def add(dialog: CodebookDialog) -> None:
+        retype(qtbot, dialog.new_name_edit, "document")
+
+    in_codebook_dialog(qtbot, window, add)
+    ctrl_z(qtbot, window.article_view)
+    # Another type took the name meanwhile (a script, another window): the redo cannot put it back.
+    window.project.codebook.add_type("Document")
+    ctrl_shift_z(qtbot, window.article_view)
+
+    ((title, message),) = window.dialogs.errors
+    assert (title, message) == ("Not redone", "There is already a source type called “Document”.")
+    assert names_on_file(tmp_path / "p.sqlite") == ["official", "unnamed", "speculation", "Document"]
+    assert not window.undo_stack.canRedo()  # the refused step is dropped
+
+
+def test_applying_a_preset_asks_through_the_dialog_service(qtbot, window):
+    """The question goes to the window's dialog service (a scripted fake here), never to a message box
+    of the dialog's own; a "no" changes nothing."""
+    before = window.project.codebook.get()
+    window.dialogs.confirm_answers = [False, True]
+
+    def apply_twice(dialog: CodebookDialog) -> None:
+        dialog.tabs.setCurrentIndex(2)
+        dialog.preset_combo.setCurrentIndex(1)
+        dialog.apply_preset_button.click()
+        assert window.project.codebook.get() == before
+        dialog.tabs.setCurrentIndex(2)
+        dialog.apply_preset_button.click()
+
+    in_codebook_dialog(qtbot, window, apply_twice)
+    assert window.dialogs.asked.count("Apply preset") == 2 and window.dialogs.confirm_answers == []
+    assert [t.name for t in window.project.codebook.get().active_types] == [
+        t.name for t in JOURNALISM_PRESET.types
+    ]
+    assert window.undo_action.text() == "&Undo Apply Preset “Journalism research (fine)”"
 
 
 def test_undoing_a_move_gives_the_keys_back(qtbot, window):
@@ -334,7 +373,7 @@ def test_a_closed_dialog_no_longer_follows_the_window_undo_stack(qtbot, tmp_path
     project = Project.open(tmp_path / "p.sqlite")
     try:
         stack = QUndoStack()
-        dialog = CodebookDialog(project.codebook, undo=CodebookUndo(stack, lambda: None, lambda _: None))
+        dialog = CodebookDialog(project.codebook, undo=CodebookUndo(stack, lambda: None, lambda *_: None))
         qtbot.addWidget(dialog)
         dialog.show()
         refreshed: list[int] = []
@@ -350,6 +389,33 @@ def test_a_closed_dialog_no_longer_follows_the_window_undo_stack(qtbot, tmp_path
 
 
 # --- a dialog with its own stack ----------------------------------------------------------------------
+
+
+def test_an_edit_the_file_refuses_is_shown_in_the_dialog_not_lost(qtbot, tmp_path, monkeypatch):
+    """Any failure of an edit, not only the codebook's own refusals, is shown in the dialog's words."""
+    from sqlalchemy.exc import OperationalError
+
+    project = Project.open(tmp_path / "p.sqlite")
+    try:
+        dialog = CodebookDialog(project.codebook)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        select(dialog, project, "official")
+
+        def locked(*_args, **_kwargs):
+            raise OperationalError("UPDATE source_type", {}, Exception("database is locked"))
+
+        monkeypatch.setattr(project.codebook, "update_type", locked)
+        retype(qtbot, dialog.name_edit, "on record")
+
+        assert dialog.error_text() == "The project file refused the change (database is locked)."
+        assert dialog.message_label.isVisible()
+        assert dialog.name_edit.text() == "official"  # what is shown is what is saved
+        assert not dialog.undo_stack().canUndo()
+        dialog.close()
+    finally:
+        project.close()
 
 
 def test_undoing_a_preset_brings_back_the_previous_codebook_exactly(qtbot, tmp_path):
