@@ -7,7 +7,7 @@ a change names.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoStack
 from annotator.domain.codebook import Codebook
 from annotator.domain.records import Annotator, Article, Changes, Claim
 from annotator.domain.text import trim_span
+from annotator.ui.bulk_build import collector_paused, thaw
 from annotator.ui.positions import code_point_at
 from annotator.ui.undo import DeleteClaimCommand, EditClaimCommand, TagClaimCommand, short_quote
 
@@ -61,6 +62,7 @@ class AnnotationController(QObject):
         self.article: Article | None = None
         self.codebook: Codebook | None = None
         self._claims: dict[str, Claim] = {}
+        self._shown_annotators: frozenset[str] | None = None  # whose claims are shown; None: everyone's
         # While a first look is on screen the project is still opening; an edit calls this to
         # finish opening it (waiting for the database layer), then goes ahead.
         self.project_pending: Callable[[], object] | None = None
@@ -81,7 +83,9 @@ class AnnotationController(QObject):
         self.panel.set_codebook(look.codebook)
         self.view.set_type_colours({t.id: t.colour for t in look.codebook.source_types})
         if look.article is not None:
-            self._show(look.article, look.claims)
+            # Only module-level objects and the first look's own are alive yet: nothing worth a collection.
+            with collector_paused(collect_first=False):
+                self._show(look.article, look.claims)
             self._first_look_article = look.article.id
 
     def forget_first_look(self) -> None:
@@ -97,6 +101,7 @@ class AnnotationController(QObject):
         if self._first_look_article is None or project is None:
             self.article = None
             self._claims = {}
+            thaw()  # what the last project's articles froze is the collector's again (bulk_build)
         self._first_look_article = None
         self.undo_stack.clear()
         self.reload_codebook()
@@ -118,23 +123,43 @@ class AnnotationController(QObject):
     def show_article(self, article_id: str) -> None:
         assert self.project is not None and self.codebook is not None
         self.panel.commit_pending()
-        opened = self.project.claims.open_article(article_id)
-        if opened is None:
-            return
-        self._show(*opened)
+        with collector_paused():  # read and index the claims in one go (bulk_build says why)
+            opened = self.project.claims.open_article(article_id)
+            if opened is None:
+                return
+            self._show(*opened)
         self.project.articles.remember_opened(article_id)
 
     def _show(self, article: Article, claims: list[Claim]) -> None:
         assert self.codebook is not None
         self.article = article
-        self._claims = {c.id: c for c in claims}
         self.view.show_article(article.text, claims, {t.id: t.colour for t in self.codebook.source_types})
         self.panel.set_claims(claims)
+        self._claims = self.panel.model.claims_by_id()  # the list's own index, copied: cheaper than anew
         # The same article shown again (new details, a codebook change) keeps its selected claim in the
         # panel: mark it in the text too, or a key press would act on a claim the user cannot see selected.
         selected = self.panel.selected_claim_id()
         if selected is not None:
             self.view.mark_claim(selected)
+
+    def show_annotators(self, shown: frozenset[str] | None, lines: Mapping[str, Any]) -> None:
+        """Show only these annotators' claims (None: everyone's), in the text and the list; colleagues in
+        `lines` are drawn with that underline style. A selected claim that is no longer shown is let go,
+        so that no key acts on a claim the user cannot see."""
+        self._shown_annotators = shown
+        if self.view.highlights.set_shown_annotators(shown, lines):
+            self.view.viewport().update()
+        self.panel.set_shown_annotators(shown)
+        selected = self.selected_claim()
+        if selected is not None and not self.is_shown(selected):
+            self.panel.select_claim(None)
+            self.view.mark_claim(None)
+            cursor = self.view.textCursor()
+            cursor.clearSelection()  # the text selected with it would still show the hidden claim's extent
+            self.view.setTextCursor(cursor)
+
+    def is_shown(self, claim: Claim) -> bool:
+        return self._shown_annotators is None or claim.annotator_id in self._shown_annotators
 
     def selected_claim(self) -> Claim | None:
         claim_id = self.panel.selected_claim_id()
@@ -196,6 +221,10 @@ class AnnotationController(QObject):
         self.undo_stack.push(TagClaimCommand(claim, type_name, self.project.claims, self))
         self.refresh(changes, [claim])
         self._select(claim.id)
+        if not self.is_shown(claim):  # else the claim seems not to have been made, and gets made twice
+            self.sig_message_requested.emit(
+                f"Tagged as {type_name}, but your claims are not shown: View > Show Claims Of > Mine."
+            )
 
     def set_confidence(self, value: int) -> None:
         """Set the confidence for new claims; a selected claim takes it too."""
@@ -315,7 +344,11 @@ class AnnotationController(QObject):
         self._select(claim_id)
 
     def select_claim(self, claim_id: str) -> None:
-        """Select a claim of the shown article in the list and mark its text."""
+        """Select a claim of the shown article in the list and mark its text, if its annotator is shown."""
+        claim = self._claims.get(claim_id)
+        if claim is not None and not self.is_shown(claim):
+            self.sig_message_requested.emit("That claim's annotator is not shown (View > Show Claims Of).")
+            return
         self._select(claim_id)
 
     def _select(self, claim_id: str) -> None:

@@ -452,8 +452,10 @@ class ArticleView(QPlainTextEdit):
         painter.setClipPath(outline, Qt.ClipOperation.IntersectClip)
         painter.fillPath(outline, QColor(PAPER))
         painter.setPen(QColor(INK))
+        # Only the lines the selection reaches: a long paragraph's others would all be drawn to no effect.
+        reached = outline.boundingRect()
         for selected, origin in selected_blocks:
-            selected.layout().draw(painter, origin)
+            selected.layout().draw(painter, origin, [], reached)
         painter.restore()
         painter.fillPath(outline, SELECTION_FILL)
         painter.setPen(QPen(SELECTION_EDGE, 1))

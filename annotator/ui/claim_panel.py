@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QObject,
+    QPersistentModelIndex,
     QPointF,
     QRect,
     QSize,
@@ -25,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QFontMetricsF,
     QIcon,
     QKeyEvent,
@@ -47,6 +49,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -343,6 +347,56 @@ class _QuoteView(QWidget):
             else:
                 line.draw(painter, QPointF(left, 2))
         painter.end()
+
+
+class _QuoteDelegate(QStyledItemDelegate):
+    """Paints a quote cell from the part of the quote that reaches the cell's right edge.
+
+    The style elides a quote to its cell, which lays out every character of it on every paint: most of the
+    time a paint of the list takes. A beginning already wider than the cell elides to the very same
+    characters and ellipsis, and lays out in a fraction of that time. The model's data stays the whole quote.
+    """
+
+    _REMEMBERED = 512  # cells' shortened quotes, by quote and width: a few screenfuls
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._shortened: dict[tuple[str, int], str] = {}
+        self._painting = False  # size hints still measure the whole quote
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        self._painting = True
+        try:
+            super().paint(painter, option, index)
+        finally:
+            self._painting = False
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if not self._painting:
+            return
+        text, width = option.text, option.rect.width()
+        key = (text, width)
+        shown = self._shortened.get(key)
+        if shown is None:
+            if len(self._shortened) >= self._REMEMBERED:
+                self._shortened.clear()
+            shown = self._shortened[key] = _beginning_wider_than(text, width, option.fontMetrics)
+        option.text = shown
+
+
+def _beginning_wider_than(text: str, width: int, metrics: QFontMetrics) -> str:
+    """A beginning of `text` wider than `width` pixels, or the whole text when no short one is."""
+    # About twice as many characters as fit: enough to overflow unless they are mostly narrow ones.
+    count = max(8, math.ceil(2 * width / max(1, metrics.averageCharWidth())))
+    if len(text) <= count:
+        return text
+    beginning = text[:count]
+    return beginning if metrics.horizontalAdvance(beginning) > width else text
 
 
 class _ClaimsTable(QTableView):
@@ -684,6 +738,7 @@ class ClaimPanel(QWidget):
         self._selected_id: str | None = None
         self._syncing = False  # set while the panel itself changes the view's selection
         self._annotators: list[tuple[str, str]] = []
+        self._shown_annotators: frozenset[str] | None = None  # whose claims View > Show Claims Of shows
         self.model = ClaimsTableModel(self)
 
         # Tag buttons
@@ -799,6 +854,14 @@ class ClaimPanel(QWidget):
             self.editor.show_claim(None)
         self._after_claims_changed()
 
+    def set_shown_annotators(self, annotator_ids: frozenset[str] | None) -> None:
+        """List only these annotators' claims (None: everyone's); the annotator filter offers only them."""
+        if annotator_ids == self._shown_annotators:
+            return
+        self._shown_annotators = annotator_ids
+        self._fill_annotator_filter(anew=True)
+        self._apply_filter()
+
     def select_claim(self, claim_id: str | None) -> None:
         """Select (and scroll to) `claim_id`, or nothing, without emitting `sig_claim_selected`."""
         if claim_id is not None and self.model.claim(claim_id) is None:
@@ -824,6 +887,7 @@ class ClaimPanel(QWidget):
     def _setup_table(self) -> None:
         view = self.table_view
         view.setModel(self.model)
+        view.setItemDelegateForColumn(QUOTE_COLUMN, _QuoteDelegate(view))
         view.setAccessibleName("Claims")
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -928,9 +992,12 @@ class ClaimPanel(QWidget):
         if current is not None and index < 0:
             self._apply_filter()
 
-    def _fill_annotator_filter(self) -> None:
+    def _fill_annotator_filter(self, *, anew: bool = False) -> None:
         annotators = self.model.annotators()
-        if annotators == self._annotators:
+        shown = self._shown_annotators
+        if shown is not None:
+            annotators = [pair for pair in annotators if pair[0] in shown]
+        if annotators == self._annotators and not anew:
             return
         self._annotators = annotators
         current = self.annotator_filter.currentData()
@@ -1009,6 +1076,8 @@ class ClaimPanel(QWidget):
 
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total_count()
+        if self._shown_annotators is not None:  # others' claims are not counted: blind mode hides them
+            total = self.model.count_by(self._shown_annotators)
         self._count_label.setText(f"{total}" if shown == total else f"{shown} of {total}")
         self.table_view.placeholder_text = "No claims match the filter" if total else "No claims yet"
         self.table_view.viewport().update()
@@ -1059,11 +1128,12 @@ class ClaimPanel(QWidget):
     def _apply_filter(self) -> None:
         type_id = self.type_filter.currentData()
         annotator_id = self.annotator_filter.currentData()
+        annotator_ids = frozenset({annotator_id}) if annotator_id is not None else self._shown_annotators
         with self._syncing_selection():
             self.model.set_filter(
                 text=self.filter_edit.text(),
                 type_ids=frozenset({type_id}) if type_id is not None else None,
-                annotator_ids=frozenset({annotator_id}) if annotator_id is not None else None,
+                annotator_ids=annotator_ids,
             )
         self._sync_view_selection(scroll=True)
         self._update_count()

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from annotator.services.first_look import FirstLook
     from annotator.services.project import Project
     from annotator.ui.agreement_dialog import AgreementDialog
+    from annotator.ui.review_view import ReviewDock
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,9 @@ def describe_invisibles(found: list[tuple[int, str]]) -> str:
     return f"This article has {len(found)} invisible character{'s' if len(found) != 1 else ''}: {listed}."
 
 
-def article_tooltip(title: str, outlet: str, published: str, claim_count: int) -> str:
-    count = f"{claim_count} claim{'s' if claim_count != 1 else ''}"
+def article_tooltip(title: str, outlet: str, published: str, claim_count: int | None) -> str:
+    """None leaves the count out (blind mode: it counts colleagues' claims too)."""
+    count = f"{claim_count} claim{'s' if claim_count != 1 else ''}" if claim_count is not None else ""
     return plain_tooltip(" · ".join(x for x in (title, outlet, published, count) if x))
 
 
@@ -102,8 +104,16 @@ class MainWindow(QMainWindow):
         self.controller.sig_changes_saved.connect(self._on_changes_saved)
         self.controller.sig_message_requested.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.controller.sig_error_raised.connect(lambda text: self.dialogs.error("Not saved", text))
+        from annotator.ui.annotator_view import AnnotatorView
+
+        self.annotator_view = AnnotatorView(self, self.settings)
+        self.annotator_view.sig_shown_changed.connect(self.controller.show_annotators)
+        self.annotator_view.watch(self.article_view)
+        self.annotator_view.blind_action.toggled.connect(self._on_blind_mode_toggled)
+        self._centre_layout.insertWidget(1, self.annotator_view.legend)  # between the title and the text
         self._build_actions()
         self._build_menus()
+        self.annotator_view.govern_menu(self.review_menu)
         self.safety = ProjectSafety(self.dialogs, self)
         self.safety.sig_backup_taken.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.safety.sig_damage_found.connect(self._on_damage_found)
@@ -163,6 +173,7 @@ class MainWindow(QMainWindow):
         centre_layout.setSpacing(0)
         centre_layout.addWidget(header)
         centre_layout.addWidget(self.article_view, 1)
+        self._centre_layout = centre_layout
 
         self.claim_panel = ClaimPanel()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -199,6 +210,11 @@ class MainWindow(QMainWindow):
             "&Merge Colleague's Project…",
             self.merge_project_dialog,
             tip="Bring another project's articles, codebook and claims into this one",
+        )
+        self.import_claims_action = self._action(
+            "Import C&laims…",
+            self.import_claims_dialog,
+            tip="Bring claims in from a dataset CSV or a claims JSONL file",
         )
         self.restore_action = self._action(
             "&Restore from Backup…",
@@ -244,6 +260,12 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+G",
             "How far the annotators agree: kappa and alpha, and the tables behind them",
         )
+        self.review_action = self._action(
+            "Review &Disagreements…",
+            self.show_review,
+            "Ctrl+Shift+R",
+            "Settle each unit where the annotators differ: accept a version, edit it, or reject it",
+        )
         self.invisibles_action = self._action(
             "Show &Invisible Characters",
             self._show_invisibles,
@@ -259,7 +281,9 @@ class MainWindow(QMainWindow):
             self.export_action,
             self.restore_action,
             self.merge_action,
+            self.import_claims_action,
             self.agreement_action,
+            self.review_action,
             self.details_action,
             self.codebook_action,
             self.delete_action,
@@ -278,7 +302,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
-        file_menu.addActions([self.import_action, self.paste_action, self.merge_action])
+        file_menu.addActions(
+            [self.import_action, self.paste_action, self.merge_action, self.import_claims_action]
+        )
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.restore_action)
@@ -291,7 +317,9 @@ class MainWindow(QMainWindow):
         self.claim_menu = bar.addMenu("&Claim")
         self.view_menu = bar.addMenu("&View")
         review_menu = bar.addMenu("&Review")
+        self.review_menu = review_menu  # blind mode disables what it holds
         review_menu.addAction(self.agreement_action)
+        review_menu.addAction(self.review_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard Shortcuts", self.show_shortcuts, "F1"))
         help_menu.addAction(self._action(f"&About {APP_NAME}", self.show_about))
@@ -344,6 +372,7 @@ class MainWindow(QMainWindow):
         self._highlight_toggles = highlight_menu.actions()
         self._apply_hidden_types()  # forgets types no longer in the menu (another project, a retired type)
         self.view_menu.addAction(self.invisibles_action)
+        self.annotator_view.add_to(self.view_menu)
         self.view_menu.addSeparator()
         self.view_menu.addAction(self._action("Next Article", lambda: self._step_article(+1), "Ctrl+PgDown"))
         self.view_menu.addAction(
@@ -354,6 +383,11 @@ class MainWindow(QMainWindow):
         path = self.dialogs.open_file("Merge a colleague's project", PROJECT_FILTER)
         if path is not None:
             self.merge_project(path)
+
+    def import_claims_dialog(self) -> None:
+        from annotator.ui.claim_import import import_claims_dialog
+
+        import_claims_dialog(self)
 
     def merge_project(self, path: Path) -> bool:
         """Bring another project's work into this one, in one transaction; the other file is only read."""
@@ -377,6 +411,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()  # undo steps refer to claims as they were before the merge
         self.controller.reload_codebook()
         self._rebuild_codebook_actions()
+        self.annotator_view.set_annotators(self.project.annotators())
         shown = self.controller.article.id if self.controller.article else None
         self.reload_articles(select=shown)
         self._saved_now("Merged")
@@ -412,6 +447,39 @@ class MainWindow(QMainWindow):
         self._agreement_dialog = dialog
         return dialog
 
+    def show_review(self) -> ReviewDock | None:
+        """Review > Review Disagreements: the article's units in a dock, floating at first (not modal)."""
+        if self.project is None or self.annotator is None:
+            return None
+        from PySide6.QtCore import Qt
+
+        from annotator.ui.review_view import ReviewDock, ReviewPanel
+
+        self.claim_panel.commit_pending()
+        dock: ReviewDock | None = getattr(self, "review_dock", None)
+        if dock is None or dock.project is not self.project:
+            if dock is not None:
+                dock.close()
+                dock.deleteLater()
+            panel = ReviewPanel(
+                self.project, self.annotator, self.undo_stack, self.dialogs, self.show_claim_at
+            )
+            panel.sig_message_requested.connect(lambda text: self.statusBar().showMessage(text, 6000))
+            self.controller.sig_changes_saved.connect(panel.claims_changed)
+            dock = self.review_dock = ReviewDock(panel, self)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            dock.float_near(self)  # docked under the panes it would get three rows; the user may dock it
+            # Blind mode or a closed project disables the action: the review must not stay in view.
+            self.review_action.changed.connect(dock.follow_action)
+            self.article_list.currentItemChanged.connect(dock.follow_article)
+            self.article_list.model().modelReset.connect(dock.follow_article_list)
+        dock.panel.load_articles(self._current_article_id())
+        dock.show()
+        dock.raise_()
+        dock.activateWindow()
+        dock.panel.table.setFocus()
+        return dock
+
     def show_claim_at(self, article_id: str, claim_id: str | None, start: int, end: int) -> None:
         """Show an article and select one of its claims (or, without one, a stretch of its text)."""
         if self._current_article_id() != article_id:
@@ -424,6 +492,17 @@ class MainWindow(QMainWindow):
         else:
             self.article_view.select_span(start, end)
         self.activateWindow()
+
+    def _on_blind_mode_toggled(self, blind: bool) -> None:
+        """Blind mode hides colleagues' work: an agreement window left open would still show it, and the
+        article list's tooltips count their claims."""
+        if self.project is not None:
+            self._fill_article_list(self.project.articles.list(), self._current_article_id())
+        if blind:
+            from annotator.ui.agreement_dialog import AgreementDialog
+
+            for dialog in self.findChildren(AgreementDialog):
+                dialog.close()
 
     def _show_invisibles(self, show: bool) -> None:
         self.article_view.set_show_invisibles(show)
@@ -444,6 +523,8 @@ class MainWindow(QMainWindow):
         The project opens for edits in the background and arrives through `attach_project`; an
         edit made before then calls `finish_opening`, which waits for it.
         """
+        # Before the claims are shown: blind mode holds from the first paint.
+        self.annotator_view.show_first_look(path, annotator_name, look.claims)
         self.controller.show_first_look(look)
         self.controller.project_pending = finish_opening
         self._first_look_path = path
@@ -470,6 +551,8 @@ class MainWindow(QMainWindow):
         self._rebuild_codebook_actions()
         for action in self.project_actions:
             action.setEnabled(True)
+        # After enabling them: blind mode disables the review actions again.
+        self.annotator_view.set_project(project.path, annotator, project.annotators())
         self._remember_recent(project.path)
         self._update_title(project.name, annotator.name)
         self.saved_label.setText("All changes are saved automatically")
@@ -513,6 +596,7 @@ class MainWindow(QMainWindow):
         self.safety.project_closing()
         self.project = None
         self.controller.set_project(None, None)
+        self.annotator_view.set_project(None, None, [])
         for action in self.project_actions:
             action.setEnabled(False)
         self.article_list.clear()
@@ -620,9 +704,8 @@ class MainWindow(QMainWindow):
             for summary in summaries:
                 item = QListWidgetItem(summary.title)
                 item.setData(ARTICLE_ID_ROLE, summary.id)
-                item.setToolTip(
-                    article_tooltip(summary.title, summary.outlet, summary.published, summary.claim_count)
-                )
+                count = None if self.annotator_view.blind else summary.claim_count
+                item.setToolTip(article_tooltip(summary.title, summary.outlet, summary.published, count))
                 self.article_list.addItem(item)
             ids = [summary.id for summary in summaries]
             target = select if select in ids else (ids[0] if ids else None)
@@ -809,11 +892,20 @@ class MainWindow(QMainWindow):
     def edit_codebook(self) -> None:
         if self.project is None:
             return
+        from annotator.ui.codebook_commands import CodebookUndo
         from annotator.ui.codebook_dialog import CodebookDialog
 
-        dialog = CodebookDialog(self.project.codebook, self)
+        # Codebook edits go on the window's undo stack, between the claim edits, so Ctrl+Z reaches them later.
+        undo = CodebookUndo(self.undo_stack, self._on_codebook_changed, self.dialogs.error)
+        dialog = CodebookDialog(
+            self.project.codebook,
+            self,
+            undo=undo,
+            confirm=lambda title, question: self.dialogs.confirm(title, question, yes="Apply Preset"),
+        )
         dialog.sig_codebook_changed.connect(self._on_codebook_changed)
-        dialog.exec()
+        self.dialogs.run_dialog(dialog)
+        dialog.deleteLater()
 
     def _on_codebook_changed(self) -> None:
         self.controller.reload_codebook()
@@ -887,7 +979,7 @@ class MainWindow(QMainWindow):
         if item is None or self.controller.article is None:
             return
         article = self.controller.article
-        count = self.claim_panel.model.total_count()
+        count = None if self.annotator_view.blind else self.claim_panel.model.total_count()
         item.setToolTip(article_tooltip(article.title, article.outlet, article.published, count))
 
     # --- help -----------------------------------------------------------------------------------
@@ -904,6 +996,9 @@ class MainWindow(QMainWindow):
             "  Ctrl+PgUp / Ctrl+PgDown   previous / next article",
             "  Ctrl+Shift+I   show invisible characters (bidi controls, zero-width characters)",
             "  Ctrl+Shift+G   agreement between annotators",
+            "  Ctrl+Shift+R   review disagreements; in its list: N / Shift+N next / previous disagreement,",
+            "      1 … 9 accept that annotator's version, E edit, R or Delete reject, U take back",
+            "  Ctrl+Shift+B   blind mode: show only my claims (View > Show Claims Of chooses whose)",
             "Click a highlight to select its claim; click again to reach claims beneath it.",
         ]
         self.dialogs.info("Keyboard shortcuts", "\n".join(lines))
