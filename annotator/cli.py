@@ -26,7 +26,8 @@ DESCRIPTION = f"""{APP_NAME}: tag every claim in a news article by whose word it
 usage:
   annotator [PROJECT] [--annotator NAME]        start the app (on the default project without PROJECT)
   annotator import FILE... --project PROJECT    import .txt/.md articles (creates the project if needed)
-  annotator export --project PROJECT --out CSV  write the claims dataset (--format jsonl: lossless)
+  annotator export --project PROJECT --out CSV  write the claims dataset (--format jsonl: lossless;
+                                                --layer reviewed|all: the reviewed layer, or both)
   annotator import-claims FILE --project PROJECT  bring claims in from a dataset CSV or claims JSONL
   annotator merge OTHER --project PROJECT       merge a colleague's project file into this one
   annotator agreement --project PROJECT         agreement between annotators (kappa, alpha)
@@ -76,7 +77,20 @@ def _export_parser() -> argparse.ArgumentParser:
         default="csv",
         help="csv (default): the dataset; jsonl: lossless, one JSON object per line, for import-claims",
     )
-    parser.add_argument("--annotator", action="append", metavar="NAME", help="only this annotator's claims")
+    parser.add_argument(
+        "--layer",
+        choices=("annotations", "reviewed", "all"),
+        default="annotations",
+        help="CSV only. annotations (default): every annotator's claims; reviewed: the reviewed claims, one"
+        " per decided unit, by who decided; all: both, with a `status` column (reviewed, accepted, edited,"
+        " superseded, rejected or unreviewed)",
+    )
+    parser.add_argument(
+        "--annotator",
+        action="append",
+        metavar="NAME",
+        help="only this annotator's claims (with --layer all, every reviewed claim is still written)",
+    )
     parser.add_argument("--article", action="append", metavar="ID", help="only this article's claims")
     parser.add_argument(
         "--exact",
@@ -224,6 +238,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise ValueError(f"There is no project file at “{args.project}”.")
     if args.exact and args.format == "jsonl":
         raise ValueError("--exact is for the CSV: the JSONL file is always exact.")
+    if args.layer != "annotations" and args.format == "jsonl":
+        raise ValueError("--layer is for the CSV: the JSONL file holds the annotators' claims only.")
+    if args.layer == "reviewed" and args.annotator:
+        raise ValueError("--annotator picks annotators' claims, and --layer reviewed writes none.")
     project = Project.open(args.project, create=False)
     try:
         if args.format == "jsonl":
@@ -232,7 +250,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
             )
         else:
             count = project.exchange.export_csv(
-                args.out, article_ids=args.article, annotator_names=args.annotator, exact=args.exact
+                args.out,
+                layer=args.layer,
+                article_ids=args.article,
+                annotator_names=args.annotator,
+                exact=args.exact,
             )
     finally:
         project.close()

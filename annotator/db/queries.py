@@ -35,6 +35,9 @@ from annotator.db.tables import (
     ArticleRow,
     ClaimRow,
     ConfidenceLevelRow,
+    ReviewDecisionClaimRow,
+    ReviewDecisionRow,
+    ReviewedClaimRow,
     Setting,
     SourceTypeRow,
 )
@@ -47,6 +50,9 @@ ANNOTATOR = AnnotatorRow.__table__  # type: ignore[attr-defined]
 SOURCE_TYPE = SourceTypeRow.__table__  # type: ignore[attr-defined]
 CONFIDENCE = ConfidenceLevelRow.__table__  # type: ignore[attr-defined]
 SETTING = Setting.__table__  # type: ignore[attr-defined]
+DECISION = ReviewDecisionRow.__table__  # type: ignore[attr-defined]
+DECISION_CLAIM = ReviewDecisionClaimRow.__table__  # type: ignore[attr-defined]
+REVIEWED = ReviewedClaimRow.__table__  # type: ignore[attr-defined]
 
 _CLAIM_COLUMNS = (
     CLAIM.c.id,
@@ -358,38 +364,13 @@ def dataset_batches(
     """
     annotator_ids, annotators = _names(session, ANNOTATOR)
     type_ids, type_names = _names(session, SOURCE_TYPE)
-    labels = {
-        value: label.encode()
-        for value, label in session.execute(select(CONFIDENCE.c.value, CONFIDENCE.c.label))
-    }
-    articles_query = select(
-        ARTICLE.c.id, ARTICLE.c.title, ARTICLE.c.outlet, ARTICLE.c.url, ARTICLE.c.published
-    ).order_by(ARTICLE.c.created_at, ARTICLE.c.id)
-    if article_ids:
-        articles_query = articles_query.where(ARTICLE.c.id.in_(list(article_ids)))
+    labels = _labels(session)
+    articles_query = _dataset_articles(article_ids)
     claims_query = select(
-        _Utf8(CLAIM.c.id),
-        _coded(CLAIM.c.annotator_id, annotator_ids),
-        CLAIM.c.start,
-        CLAIM.c.end,
-        _Utf8(CLAIM.c.quote),
-        _Utf8(CLAIM.c.context_before),
-        _Utf8(CLAIM.c.context_after),
-        _coded(CLAIM.c.source_type_id, type_ids),
-        CLAIM.c.confidence,
-        CLAIM.c.confidence.label("confidence_label"),
-        _Utf8(CLAIM.c.source),
-        _Utf8(CLAIM.c.cue),
-        _Utf8(CLAIM.c.comment),
-        _Utf8(CLAIM.c.created_at),
-        _Utf8(CLAIM.c.updated_at),
+        *_dataset_columns(CLAIM, _coded(CLAIM.c.annotator_id, annotator_ids), type_ids)
     ).order_by(CLAIM.c.start, CLAIM.c.end, CLAIM.c.id)
     if annotator_names:
-        wanted = {name.encode() for name in annotator_names}
-        chosen = zip(annotator_ids, annotators.values(), strict=True)
-        claims_query = claims_query.where(
-            CLAIM.c.annotator_id.in_([key for key, name in chosen if name in wanted])
-        )
+        claims_query = claims_query.where(_by_annotators(annotator_names, annotator_ids, annotators))
     documents: list[tuple[bytes | None, ...]] = []  # by place
     names = (documents, annotators, type_names, labels)
     with _memory_mapped(session):
@@ -400,6 +381,134 @@ def dataset_batches(
                 first = len(documents)
                 documents.extend(repeat(document, len(rows)))
                 yield rows, range(first, len(documents)), names
+
+
+def _labels(session: Session) -> dict[int, bytes]:
+    rows = session.execute(select(CONFIDENCE.c.value, CONFIDENCE.c.label))
+    return {value: label.encode() for value, label in rows}
+
+
+def _dataset_articles(article_ids: Sequence[str] | None) -> Any:
+    """The articles of the dataset, in the order they were imported."""
+    query = select(ARTICLE.c.id, ARTICLE.c.title, ARTICLE.c.outlet, ARTICLE.c.url, ARTICLE.c.published)
+    query = query.order_by(ARTICLE.c.created_at, ARTICLE.c.id)
+    return query.where(ARTICLE.c.id.in_(list(article_ids))) if article_ids else query
+
+
+def _dataset_columns(table: Any, annotator: Any, type_ids: Sequence[str]) -> tuple[Any, ...]:
+    """A claim's dataset columns (see dataset_batches) from `table`, `claim` or `reviewed_claim`
+    (which has the same columns), with `annotator` as its annotator key."""
+    return (
+        _Utf8(table.c.id),
+        annotator,
+        table.c.start,
+        table.c.end,
+        _Utf8(table.c.quote),
+        _Utf8(table.c.context_before),
+        _Utf8(table.c.context_after),
+        _coded(table.c.source_type_id, type_ids),
+        table.c.confidence,
+        table.c.confidence.label("confidence_label"),
+        _Utf8(table.c.source),
+        _Utf8(table.c.cue),
+        _Utf8(table.c.comment),
+        _Utf8(table.c.created_at),
+        _Utf8(table.c.updated_at),
+    )
+
+
+def _by_annotators(
+    annotator_names: Sequence[str], annotator_ids: Sequence[str], annotators: dict[Any, bytes]
+) -> Any:
+    wanted = {name.encode() for name in annotator_names}
+    chosen = zip(annotator_ids, annotators.values(), strict=True)
+    return CLAIM.c.annotator_id.in_([key for key, name in chosen if name in wanted])
+
+
+def any_decisions(*, session: Session) -> bool:
+    """Whether any unit has been decided (accepted, edited or rejected) yet."""
+    return session.execute(select(DECISION.c.id).limit(1)).first() is not None
+
+
+# What an annotator's claim is in the layered dataset, by the outcome of the decision that names it
+# and whether its version was the one chosen (see reviewed_dataset_batches).
+UNREVIEWED, REVIEWED_STATUS = "unreviewed", "reviewed"
+
+
+def _status(outcome: str, chosen: bool) -> str:
+    if outcome == "rejected":
+        return "rejected"
+    return outcome if chosen else "superseded"  # "accepted" or "edited" for the chosen version
+
+
+def reviewed_dataset_batches(
+    *,
+    session: Session,
+    with_claims: bool,
+    article_ids: Sequence[str] | None = None,
+    annotator_names: Sequence[str] | None = None,
+) -> Generator[tuple[Any, ...], None, None]:
+    """The reviewed claims, and with `with_claims` every annotator's claims too, for the dataset.
+
+    Batches as dataset_batches makes them, in the same columns: a reviewed claim's annotator is
+    whoever decided it (a key into the same annotator names), its id, times and fields its own.
+    With `with_claims`, each batch has a fourth item: each claim's status as a 1-tuple of text,
+    "reviewed" for a reviewed claim, and for an annotator's claim what the latest decision naming
+    it made of it: "accepted" or "edited" (its version was the one kept, as it was or as the base
+    of the reviewer's edit), "superseded" (its unit kept another version), "rejected" (its unit
+    was rejected), or "unreviewed" (no decision names it). A decision names the claims as they
+    were: a claim edited since keeps its status (the review list shows its unit as stale).
+
+    Order: articles in the order they were imported; within an article, rows by (start, end),
+    then annotators' claims before reviewed claims at the same span, then by id. The annotators'
+    claims are thus in the plain export's order, and a reviewed claim follows the claims of its
+    unit when it kept their span. `annotator_names` filters annotators' claims only: reviewed
+    claims are always written.
+    """
+    annotator_ids, annotators = _names(session, ANNOTATOR)
+    type_ids, type_names = _names(session, SOURCE_TYPE)
+    labels = _labels(session)
+    reviewed_query = select(
+        *_dataset_columns(REVIEWED, _coded(DECISION.c.decided_by, annotator_ids), type_ids)
+    ).join_from(REVIEWED, DECISION, REVIEWED.c.decision_id == DECISION.c.id)
+    claims_query = select(*_dataset_columns(CLAIM, _coded(CLAIM.c.annotator_id, annotator_ids), type_ids))
+    if annotator_names:
+        claims_query = claims_query.where(_by_annotators(annotator_names, annotator_ids, annotators))
+    # Oldest first, so that the latest decision naming a claim (should a merge have left two) wins.
+    settled_query = (
+        select(_Utf8(DECISION_CLAIM.c.claim_id), DECISION.c.outcome, DECISION_CLAIM.c.chosen)
+        .join_from(DECISION_CLAIM, DECISION, DECISION_CLAIM.c.decision_id == DECISION.c.id)
+        .order_by(DECISION.c.decided_at, DECISION.c.id)
+    )
+    documents: list[tuple[bytes | None, ...]] = []  # by place
+    names = (documents, annotators, type_names, labels)
+    with _memory_mapped(session):
+        for article in session.execute(_dataset_articles(article_ids)).all():
+            document = tuple(None if value is None else value.encode() for value in article)
+            rows: list[tuple[Any, int, str]] = [
+                (row, 1, REVIEWED_STATUS)
+                for row in _raw_rows(
+                    session.execute(reviewed_query.where(REVIEWED.c.article_id == article.id))
+                )
+            ]
+            if with_claims:
+                settled = session.execute(settled_query.where(DECISION.c.article_id == article.id))
+                statuses = {
+                    bytes(claim_id): _status(outcome, bool(chosen)) for claim_id, outcome, chosen in settled
+                }
+                claims = _raw_rows(session.execute(claims_query.where(CLAIM.c.article_id == article.id)))
+                rows.extend((row, 0, statuses.get(row[0], UNREVIEWED)) for row in claims)
+            rows.sort(key=lambda item: (item[0][2], item[0][3], item[1], item[0][0]))
+            for at in range(0, len(rows), _DATASET_BATCH):
+                chunk = rows[at : at + _DATASET_BATCH]
+                first = len(documents)
+                documents.extend(repeat(document, len(chunk)))
+                places = range(first, len(documents))
+                claims_of = [row for row, _, _ in chunk]
+                if with_claims:
+                    yield claims_of, places, names, [(status,) for _, _, status in chunk]
+                else:
+                    yield claims_of, places, names
 
 
 # SQLite maps up to this much of the file while the dataset is read (see _memory_mapped).

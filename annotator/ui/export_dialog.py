@@ -1,10 +1,11 @@
-"""Export dataset options: which annotators and articles, and whether cells are written exactly."""
+"""Export dataset options: which layer, annotators and articles, and whether cells are written exactly."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +23,15 @@ from annotator.domain.records import Annotator, ArticleSummary
 
 ALL_ARTICLES, THIS_ARTICLE = "all", "this"
 
+# The layers services.exchange.ExchangeService.export_csv writes, as the dialog names them.
+ANNOTATIONS, REVIEWED, ALL_LAYERS = "annotations", "reviewed", "all"
+LAYER_CHOICES = (
+    ("Annotators' claims", ANNOTATIONS),
+    ("Reviewed claims only", REVIEWED),
+    ("Everything, with a status column", ALL_LAYERS),
+)
+NO_DECISIONS_TIP = "No unit has been reviewed yet: settle units in the review view first."
+
 
 class ExportDialog(QDialog):
     """Asks what to export; the file name is asked for afterwards, by the dialog service."""
@@ -32,10 +42,31 @@ class ExportDialog(QDialog):
         current_article: ArticleSummary | None,
         article_count: int,
         parent: QWidget | None = None,
+        *,
+        has_decisions: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export dataset")
         self._current_article = current_article
+
+        self.layer_choice = QComboBox()
+        self.layer_choice.setAccessibleName("Claims to export")
+        for label, layer in LAYER_CHOICES:
+            self.layer_choice.addItem(label, layer)
+        self.layer_choice.setItemData(
+            2,
+            "Every annotator's claims and the reviewed claims, each with its status: reviewed, "
+            "accepted, edited, superseded, rejected or unreviewed.",
+            Qt.ItemDataRole.ToolTipRole,
+        )
+        if not has_decisions:
+            model = self.layer_choice.model()
+            assert isinstance(model, QStandardItemModel)  # a QComboBox's own model
+            for index in (1, 2):
+                item = model.item(index)
+                item.setEnabled(False)
+                item.setToolTip(NO_DECISIONS_TIP)
+        self.layer_choice.currentIndexChanged.connect(self._update_ok)
 
         self.article_choice = QComboBox()
         self.article_choice.setAccessibleName("Articles to export")
@@ -64,6 +95,7 @@ class ExportDialog(QDialog):
         exact_hint.setWordWrap(True)
 
         form = QFormLayout()
+        form.addRow("Claims:", self.layer_choice)
         form.addRow("Articles:", self.article_choice)
         form.addRow("Annotators:", self.annotator_list)
         layout = QVBoxLayout(self)
@@ -78,7 +110,14 @@ class ExportDialog(QDialog):
         self.resize(440, self.sizeHint().height())
 
     def _update_ok(self) -> None:
-        self.ok_button.setEnabled(bool(self.annotator_names()))
+        # The reviewed layer has no annotators to pick: it is written whoever is ticked.
+        reviewed_only = self.layer() == REVIEWED
+        self.annotator_list.setEnabled(not reviewed_only)
+        self.ok_button.setEnabled(reviewed_only or bool(self.annotator_names()))
+
+    def layer(self) -> str:
+        """ "annotations", "reviewed" or "all" (see ExchangeService.export_csv)."""
+        return str(self.layer_choice.currentData())
 
     def article_ids(self) -> list[str] | None:
         """None for every article."""

@@ -912,6 +912,8 @@ class MainWindow(QMainWindow):
         self._rebuild_codebook_actions()
         if self.controller.article is not None:
             self.controller.show_article(self.controller.article.id)
+        if (dock := getattr(self, "review_dock", None)) is not None:
+            dock.panel.codebook_changed()  # the review names the types too
         self._saved_now("Codebook saved")
 
     def export_dataset(self) -> None:
@@ -923,10 +925,15 @@ class MainWindow(QMainWindow):
         current = next(
             (a for a in articles if self.controller.article and a.id == self.controller.article.id), None
         )
-        options = ExportDialog(self.project.annotators(), current, len(articles), self)
+        has_decisions = self.project.exchange.has_decisions()
+        options = ExportDialog(
+            self.project.annotators(), current, len(articles), self, has_decisions=has_decisions
+        )
         if not self.dialogs.run_dialog(options):
             return
-        suggested = f"{self.project.name}-claims{'-exact' if options.exact() else ''}.csv"
+        layer = options.layer()
+        named = {"annotations": "claims", "reviewed": "reviewed", "all": "claims-with-status"}[layer]
+        suggested = f"{self.project.name}-{named}{'-exact' if options.exact() else ''}.csv"
         path = self.dialogs.save_file("Export dataset", CSV_FILTER, suggested)
         if path is None:
             return
@@ -950,6 +957,7 @@ class MainWindow(QMainWindow):
                 f"Writing {path.name}…",
                 lambda progress: exchange.export_csv(
                     path,
+                    layer=layer,
                     article_ids=options.article_ids(),
                     annotator_names=annotators,
                     exact=options.exact(),
