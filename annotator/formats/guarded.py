@@ -55,7 +55,15 @@ def read_capped(path: Path, *, limit: int, what: str) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise ImportRejected(name, "it is not a regular file")
         try:
-            data = file.read(limit + 1)  # one byte over, in case the file grew since stat()
+            # Ask for what the file holds, not for the limit: a buffered read allocates all it is
+            # asked for up front (a gigabyte for a 50-byte file). One byte more tells if it grew.
+            data = file.read(min(info.st_size, limit) + 1)
+            if len(data) > info.st_size:  # it grew since fstat(): the rest, up to one byte over the limit
+                parts, total = [data], len(data)
+                while total <= limit and (chunk := file.read(min(1 << 20, limit + 1 - total))):
+                    parts.append(chunk)
+                    total += len(chunk)
+                data = b"".join(parts)
         except OSError as error:
             raise ImportRejected(name, f"it cannot be read ({error.strerror or error})") from error
     if len(data) > limit:

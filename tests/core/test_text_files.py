@@ -309,3 +309,57 @@ def test_a_file_swapped_for_a_pipe_after_the_check_is_refused_without_blocking(
 
     monkeypatch.setattr(guarded, "check_capped", check_then_swap)
     assert "not a regular file" in _refusal(path)
+
+
+def test_reading_asks_for_what_the_file_holds_not_for_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A buffered read allocates the size it is asked for: asking for the limit costs a gigabyte."""
+    from annotator.formats import guarded
+
+    path = _write(tmp_path, "small.txt", b"hello")
+    asked: list[int] = []
+    real_fdopen = os.fdopen
+
+    class Recording:
+        def __init__(self, file: Any) -> None:
+            self.file = file
+
+        def __enter__(self) -> Recording:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.file.close()
+
+        def fileno(self) -> int:
+            return int(self.file.fileno())
+
+        def read(self, size: int = -1) -> bytes:
+            asked.append(size)
+            return bytes(self.file.read(size))
+
+    monkeypatch.setattr(guarded.os, "fdopen", lambda *a, **k: Recording(real_fdopen(*a, **k)))
+    assert guarded.read_capped(path, limit=1 << 30, what="a test") == b"hello"
+    assert max(asked) <= 6
+
+
+def test_a_file_that_grows_after_the_check_is_read_up_to_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.formats import guarded
+
+    path = _write(tmp_path, "growing.txt", b"hello")
+    real_fstat = os.fstat
+
+    def fstat_then_grow(descriptor: int) -> os.stat_result:
+        info = real_fstat(descriptor)
+        with path.open("ab") as file:
+            file.write(b" world")  # written after the size was taken
+        return info
+
+    monkeypatch.setattr(guarded.os, "fstat", fstat_then_grow)
+    assert guarded.read_capped(path, limit=100, what="a test") == b"hello world"
+    with path.open("wb") as file:
+        file.write(b"hello")
+    with pytest.raises(ImportRejected, match="limit"):
+        guarded.read_capped(path, limit=8, what="a test")
