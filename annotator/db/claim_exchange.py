@@ -1,9 +1,10 @@
 """Claims in and out of the project in bulk: the reads behind the JSONL export, the writes of `import-claims`.
 
-The import writes with executemany and set-based SQL, never ORM objects (100,000 claims in well
-under a second), and leaves to db/merge.py what a merge already decides: which claims are already
-here, which version of a claim edited on both sides wins, what goes to the claim's history.
-Callers own the transaction. The writes are qmark SQL on the driver, as the merge's: SQLite only.
+The import writes with executemany and set-based SQL, never ORM objects (100,000 claims in about a
+second, index and commit included), and leaves to db/merge.py what a merge already decides: which
+claims are already here, which version of a claim edited on both sides wins, what goes to the
+claim's history. Callers own the transaction. The writes are qmark SQL on the driver, as the
+merge's: SQLite only.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import uuid
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import String, select, type_coerce
@@ -159,7 +161,7 @@ def import_claims(
     else:
         new, here = list(rows), []
     # Many claims into few: building the covering index afresh, by one sort, beats inserting
-    # each claim into it (a third less time for 100,000 claims into an empty project).
+    # each claim into it (a fifth less time for 100,000 claims into an empty project).
     rebuild = len(new) >= REBUILD_INDEX_AT and len(new) >= len(existing)
     if not rebuild:
         new.sort(key=_position)
@@ -176,6 +178,7 @@ def import_claims(
             connection.exec_driver_sql(
                 f"CREATE TEMP TABLE import_incoming ({columns}, PRIMARY KEY (id)) WITHOUT ROWID"
             )
+            here.sort(key=_claim_id)  # the temporary table's B-tree is by id: appended to, not split
             try:
                 connection.exec_driver_sql(
                     f"INSERT INTO {_INCOMING} ({columns}) VALUES ({placeholders})", here
@@ -190,6 +193,9 @@ def import_claims(
 
 def _position(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return row[1], row[3], row[4]
+
+
+_claim_id = itemgetter(0)
 
 
 CLAIM_SPAN_INDEX = "ix_claim_article_span"  # db/tables.py ClaimRow's covering index

@@ -51,7 +51,7 @@ def read_claims_csv(text: str, name: str) -> ClaimsFile:
     ImportRejected, as for any file that is not a claims dataset.
 
     The rows are read column by column, mostly in C loops (a Python loop over 100,000 rows took
-    four times as long); a row that any column check doubts goes through `_ClaimMaker` alone,
+    three times as long); a row that any column check doubts goes through `_ClaimMaker` alone,
     which says why it is refused, if it is. So both ways give the same claims and reasons.
     """
     found = ClaimsFile()
