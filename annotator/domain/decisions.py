@@ -153,6 +153,13 @@ def progress_of(units: Sequence[Unit[Any]], verdicts: Sequence[tuple[str | None,
     return ArticleProgress(settled, len(units), left)
 
 
+def review_progress(units: Sequence[ReviewUnit]) -> ArticleProgress:
+    """The progress of an article from its review list (as `progress_of`, without grouping again)."""
+    settled = sum(unit.settled for unit in units)
+    left = sum(unit.disagreement and not unit.settled for unit in units)
+    return ArticleProgress(settled, len(units), left)
+
+
 class ClaimVersion(NamedTuple):
     """An earlier version of a claim, kept in the claim history when a merge replaced it."""
 

@@ -15,7 +15,16 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeyEvent, QResizeEvent, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QFont,
+    QKeyEvent,
+    QResizeEvent,
+    QShowEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,8 +46,15 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.codebook import Codebook
-from annotator.domain.decisions import ArticleProgress, ClaimVersion, Outcome, ReviewUnit
+from annotator.domain.decisions import (
+    ArticleProgress,
+    ClaimVersion,
+    Outcome,
+    ReviewUnit,
+    review_progress,
+)
 from annotator.domain.records import Annotator, Changes, Claim
+from annotator.domain.text import trim_span
 from annotator.domain.units import Difference
 from annotator.ui.dialogs import DialogService
 from annotator.ui.look import ERROR_COLOUR, plain_tooltip
@@ -242,6 +258,24 @@ class ReviewUnitsModel(QAbstractTableModel):
         return None
 
 
+def shields_from_window(event: QKeyEvent) -> bool:
+    """Whether a key pressed in the review must not reach the window's shortcuts, which act on the
+    claim selected in the article: digits tag, Alt+digits set its confidence, [ and ] step it,
+    Delete deletes it. Typed characters and Delete stay in the review; Ctrl shortcuts (undo, menus),
+    Alt+letter menu keys and F1 still reach the window."""
+    key = event.key()
+    modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        return True
+    if key >= Qt.Key.Key_Escape or modifiers & (
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier
+    ):
+        return False  # not a character (F1, arrows), or a Ctrl shortcut
+    if modifiers & Qt.KeyboardModifier.AltModifier:
+        return Qt.Key.Key_0 <= key <= Qt.Key.Key_9  # Alt+letter opens a menu
+    return True
+
+
 class UnitTable(QTableView):
     """The units list. Its keys beat the window's shortcuts (digits tag, Delete deletes a claim)
     while it has the focus."""
@@ -254,7 +288,10 @@ class UnitTable(QTableView):
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
             return None
-        return self.handlers.get((event.key(), modifiers == Qt.KeyboardModifier.ShiftModifier))
+        shifted = modifiers == Qt.KeyboardModifier.ShiftModifier
+        if Qt.Key.Key_0 <= event.key() <= Qt.Key.Key_9:
+            shifted = False  # a digit is typed with Shift on some keyboards (French AZERTY)
+        return self.handlers.get((event.key(), shifted))
 
     def event(self, event: QEvent) -> bool:
         overridden = event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
@@ -373,8 +410,13 @@ class ReviewEditDialog(QDialog):
         self.end_spin.setValue(end)
         self._show_quote()
 
+    def span(self) -> tuple[int, int]:
+        """The span as it will be saved: without white space at its ends, as the article trims a
+        selection (code points, as the spin boxes count them)."""
+        return trim_span(self.text, self.start_spin.value(), self.end_spin.value())
+
     def _show_quote(self) -> None:
-        start, end = self.start_spin.value(), self.end_spin.value()
+        start, end = self.span()
         quote = self.text[start:end]
         ok = start < end and bool(quote.strip())
         self.quote.setText(
@@ -387,9 +429,10 @@ class ReviewEditDialog(QDialog):
         return self._claim().id
 
     def edits(self) -> dict[str, Any]:
+        start, end = self.span()
         return {
-            "start": self.start_spin.value(),
-            "end": self.end_spin.value(),
+            "start": start,
+            "end": end,
             "source_type_id": self.type_combo.currentData(),
             "confidence": self.confidence_combo.currentData(),
             "source": self.source.text(),
@@ -421,6 +464,7 @@ class ReviewPanel(QWidget):
         self.progress: dict[str, ArticleProgress] = {}
         self.titles: dict[str, str] = {}
         self._content_widths: dict[int, int] = {}
+        self._behind = False  # claims changed while hidden
 
         self.chooser = QComboBox()
         self.chooser.setAccessibleName("Article to review")
@@ -482,6 +526,19 @@ class ReviewPanel(QWidget):
         layout.addWidget(self.details)
         layout.addWidget(hint)
 
+    def event(self, event: QEvent) -> bool:
+        # The chooser, the button and the list alike: what none of them took stays in the review.
+        overridden = event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+        if overridden and shields_from_window(event):  # type: ignore[arg-type]
+            event.accept()  # delivered as a key press to the focused widget, not as a shortcut
+            return True
+        return super().event(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._behind:
+            self.load_articles(self.article_id, all_progress=False)
+
     # --- articles ------------------------------------------------------------------------------
 
     def load_articles(self, current: str | None, *, all_progress: bool = True) -> None:
@@ -490,7 +547,9 @@ class ReviewPanel(QWidget):
         `all_progress=False` reads the progress of articles new to the list only (the shown one is
         read again anyway): every article's takes about a second for 100,000 claims.
         """
+        self._behind = False
         summaries = self.project.articles.list()
+        self.codebook = self.model.codebook = self.project.codebook.get()
         self.titles = {a.id: a.title for a in summaries}
         if all_progress:
             self.progress = self.service.progress()
@@ -547,7 +606,8 @@ class ReviewPanel(QWidget):
         finally:
             self.table.selectionModel().blockSignals(False)
         if self.article_id is not None:
-            self.progress[self.article_id] = self.service.progress([self.article_id])[self.article_id]
+            # From the units just read: grouping the article a second time doubled a reload's cost.
+            self.progress[self.article_id] = review_progress(units)
             index = self.chooser.findData(self.article_id)
             if index >= 0:
                 self.chooser.setItemText(index, self._chooser_text(self.article_id))
@@ -710,6 +770,7 @@ class ReviewPanel(QWidget):
             dialog.set_span(reviewed.start, reviewed.end)
         if self.dialogs.run_dialog(dialog):
             self._settle(unit, Outcome.EDITED, dialog.chosen_claim_id(), dialog.edits())
+        dialog.deleteLater()  # a child of the panel: one per edit would pile up until it closes
         self.table.setFocus()
 
     def take_back(self) -> None:
@@ -756,8 +817,23 @@ class ReviewPanel(QWidget):
                 self.chooser.setItemText(index, self._chooser_text(article_id))
 
     def claims_changed(self, changes: Changes) -> None:
-        """An annotator's claims changed in the window: units and staleness may have moved."""
-        if self.article_id is not None and self.isVisible():
+        """An annotator's claims changed in the window: units and staleness may have moved, in the
+        article shown and in the others the change names (their progress in the chooser)."""
+        if not self.isVisible():
+            self._behind = True  # read again when shown (the window's dock menu shows it too)
+            return
+        if changes.codebook:
+            self.codebook_changed()
+            return
+        for article_id in changes.articles - {self.article_id}:
+            self.review_changed(article_id)
+        if self.article_id is not None:
+            self.reload()
+
+    def codebook_changed(self) -> None:
+        """Types renamed, added or retired: the versions' words and the edit dialog's choices follow."""
+        self.codebook = self.model.codebook = self.project.codebook.get()
+        if self.article_id is not None:
             self.reload()
 
     def report(self, error: Exception) -> None:
@@ -809,5 +885,9 @@ class ReviewDock(QDockWidget):
     def follow_action(self) -> None:
         """The window's review action changed: once disabled (blind mode, no project), hide the review."""
         action = self.sender()
-        if isinstance(action, QAction) and not action.isEnabled():
+        if not isinstance(action, QAction):
+            return
+        # The window's right-click menu lists its docks: blind mode must not reopen the review there.
+        self.toggleViewAction().setEnabled(action.isEnabled())
+        if not action.isEnabled():
             self.hide()

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from annotator.db.project_file import read_only_connection
-from annotator.domain.decisions import ArticleProgress, Outcome
+from annotator.domain.decisions import ArticleProgress, Outcome, review_progress
 from annotator.domain.units import Difference
 from annotator.services.adjudication import AdjudicationError
+from annotator.services.codebook import CodebookError
 from annotator.services.project import Project
 from tests.core.factories import StepClock, add_article, add_claim, open_project
 
@@ -279,6 +280,7 @@ def test_progress_covers_every_article_and_agrees_with_the_review_list(
     }
     for article_id, counts in progress.items():
         units = project.adjudication.review_units(article_id)
+        assert review_progress(units) == counts
         assert counts.total_units == len(units)
         assert counts.settled == sum(u.settled for u in units)
         assert counts.disagreements_left == sum(u.disagreement and not u.settled for u in units)
@@ -356,3 +358,71 @@ def test_a_unit_cannot_mix_claims_of_two_articles(project: Project, article: Art
     with pytest.raises(ValueError, match="'maybe' is not a valid Outcome"):
         article.settle([article.a2], "maybe", article.a2)
     assert table(project.path, "review_decision") == []
+
+
+def test_reviewed_claims_on_emoji_and_right_to_left_text_quote_exactly_their_span(project: Project) -> None:
+    # Emoji are one code point each (two UTF-16 units); Hebrew runs right to left.
+    text = "👩🏽‍⚕️ דובר הצבא אמר 🚀 כי השיחות יימשכו. The 😀 minister said so 👍."
+    article_id = add_article(project, text, "Bidi")
+    ana, ben, rita = project.annotator("Ana"), project.annotator("Ben"), project.annotator("Rita")
+    start, end = text.index("דובר"), text.index("יימשכו") + len("יימשכו")
+    a = add_claim(project, article_id, ana, start, end)
+    b = add_claim(project, article_id, ben, start, end + 1, type_index=1)
+    settle = project.adjudication.settle
+
+    _, accepted, _ = settle(article_id, [a, b], "accepted", b, decided_by=rita.id)
+    claim = project.claims.get(b)
+    reviewed = accepted.reviewed
+    assert reviewed is not None
+    assert (reviewed.start, reviewed.end, reviewed.quote) == (start, end + 1, text[start : end + 1])
+    assert (reviewed.context_before, reviewed.context_after) == (claim.context_before, claim.context_after)
+
+    new_start, new_end = text.index("😀"), text.index("👍") + 1  # from one emoji to another
+    _, edited, _ = settle(
+        article_id, [a, b], "edited", a, {"start": new_start, "end": new_end}, decided_by=rita.id
+    )
+    assert edited.reviewed is not None
+    assert edited.reviewed.quote == text[new_start:new_end] == "😀 minister said so 👍"
+    assert edited.reviewed.context_before.endswith("The ")
+    assert edited.reviewed.context_after == "."
+    assert [row["quote"] for row in table(project.path, "reviewed_claim")] == ["😀 minister said so 👍"]
+
+
+def test_a_decided_unit_that_splits_or_joins_another_is_stale_in_every_part(
+    project: Project, article: Article
+) -> None:
+    _, on_second, _ = article.settle([article.a2, article.b2], "accepted", article.a2)
+    _, on_third, _ = article.settle([article.a3], "rejected")
+
+    # Ben's claim moves to the third sentence: the second unit splits, and his joins Ana's third.
+    project.claims.update(article.b2, start=THIRD[0], end=THIRD[1])
+    units = project.adjudication.review_units(article.id)
+
+    assert [u.claim_ids for u in units] == [(article.a1, article.b1), (article.a2,), (article.a3, article.b2)]
+    assert units[1].decision == on_second and units[1].stale  # what is left of the decided unit
+    assert units[2].stale  # two decisions reach it
+    assert units[2].decision in (on_second, on_third)
+    assert project.adjudication.progress([article.id])[article.id] == ArticleProgress(0, 3, 2)
+
+    # Settling the joined unit replaces both decisions; undo puts both back exactly.
+    _, joined, replaced = article.settle([article.a3, article.b2], "accepted", article.b2)
+    assert sorted(d.id for d in replaced) == sorted([on_second.id, on_third.id])
+    assert project.adjudication.decisions(article.id) == [joined]
+    assert project.adjudication.review_units(article.id)[1].decision is None
+    project.adjudication.replace([joined.id], replaced)
+    assert sorted(project.adjudication.decisions(article.id), key=lambda d: d.id) == sorted(
+        [on_second, on_third], key=lambda d: d.id
+    )
+
+
+def test_a_type_only_a_reviewed_claim_uses_cannot_be_removed_and_the_message_says_why(
+    project: Project, article: Article
+) -> None:
+    _, memo = project.codebook.add_type("Leaked memo")
+    _, decision, _ = article.settle([article.a2, article.b2], "edited", article.a2, {"source_type_id": memo})
+    assert decision.reviewed is not None and decision.reviewed.source_type_id == memo
+
+    with pytest.raises(CodebookError, match="reviewed claim"):
+        project.codebook.remove_type(memo)  # undoing the type's addition: no annotator's claim uses it
+    assert project.codebook.get().type_by_id(memo) is not None
+    assert project.adjudication.decisions(article.id) == [decision]

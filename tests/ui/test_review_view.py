@@ -279,3 +279,145 @@ def test_blind_mode_hides_the_review_and_disables_opening_it(qtbot, window) -> N
     assert not dock.isVisible()  # colleagues' claims must not stay in view
     window.annotator_view.blind_action.setChecked(False)
     assert window.review_action.isEnabled()
+
+
+def claim_rows(path: Path) -> list[tuple[object, ...]]:
+    return rows(path, 'SELECT id, start, "end", source_type_id, confidence FROM claim ORDER BY id')
+
+
+@pytest.mark.parametrize(
+    ("key", "modifier"),
+    [
+        (Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier),  # the window's "set confidence 3"
+        (Qt.Key.Key_1, Qt.KeyboardModifier.ShiftModifier),  # "1" on an AZERTY keyboard
+        (Qt.Key.Key_BracketRight, Qt.KeyboardModifier.NoModifier),  # the window's "raise confidence"
+        (Qt.Key.Key_Delete, Qt.KeyboardModifier.ShiftModifier),
+    ],
+)
+def test_no_key_in_the_review_list_reaches_the_windows_claim_shortcuts(  # type: ignore[no-untyped-def]
+    qtbot, window, ids, tmp_path, key, modifier
+) -> None:
+    dock = open_review(window)
+    path = tmp_path / "p.sqlite"
+    press(qtbot, dock, Qt.Key.Key_N)  # a unit is chosen: its claim is selected in the article
+    assert window.claim_panel.selected_claim_id() is not None
+    before = claim_rows(path)
+
+    press(qtbot, dock, key, modifier)
+
+    assert claim_rows(path) == before
+    assert window.undo_stack.count() == 0 or window.undo_stack.undoText().startswith("Accept")
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_1, Qt.Key.Key_Delete, Qt.Key.Key_BracketLeft])
+def test_keys_on_the_reviews_other_widgets_do_not_tag_or_delete_claims(
+    qtbot, window, ids, tmp_path, key
+) -> None:  # type: ignore[no-untyped-def]
+    dock = open_review(window)
+    path = tmp_path / "p.sqlite"
+    press(qtbot, dock, Qt.Key.Key_N)
+    before = claim_rows(path)
+    for widget in (dock.panel.chooser, dock.panel.next_button):
+        widget.setFocus()
+        qtbot.waitUntil(lambda w=widget: QApplication.focusWidget() is w)
+        qtbot.keyClick(widget, key)
+    assert claim_rows(path) == before
+    assert window.undo_stack.count() == 0
+
+
+def test_undo_from_the_review_list_takes_the_decision_back_and_keeps_the_focus(
+    qtbot, window, ids, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    dock = open_review(window)
+    press(qtbot, dock, Qt.Key.Key_N)
+    press(qtbot, dock, Qt.Key.Key_1)
+    assert rows(tmp_path / "p.sqlite", "SELECT count(*) FROM review_decision") == [(1,)]
+    press(
+        qtbot, dock, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+    )  # Ctrl shortcuts still reach the window
+    assert rows(tmp_path / "p.sqlite", "SELECT count(*) FROM review_decision") == [(0,)]
+    press(qtbot, dock, Qt.Key.Key_2)  # the list still has the focus and the same unit
+    assert cell(dock, 1, 4) == "✓ Accepted Ben's version"
+
+
+def test_blind_mode_keeps_the_review_out_of_the_windows_dock_menu(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    dock = open_review(window)
+    window.annotator_view.blind_action.setChecked(True)
+    menu = window.createPopupMenu()  # what a right click on the window's frame offers
+    toggles = [a for a in menu.actions() if a.text() == dock.windowTitle()]
+    for toggle in toggles:
+        toggle.trigger()
+    assert not dock.isVisible()
+    window.annotator_view.blind_action.setChecked(False)
+    assert dock.toggleViewAction().isEnabled()
+
+
+def test_a_type_added_or_renamed_with_the_review_open_shows_in_it(qtbot, window, ids) -> None:  # type: ignore[no-untyped-def]
+    dock = open_review(window)
+    codebook = window.project.codebook
+    first = codebook.get().active_types[0]
+    codebook.update_type(first.id, name="Named official")
+    _, added = codebook.add_type("Leaked memo")
+    window._on_codebook_changed()  # as the codebook dialog reports its edits
+
+    assert cell(dock, 1, 3).startswith("Named official · ")
+    dialog = ReviewEditDialog(dock.panel.model.units[1], dock.panel.codebook, TEXT, ids["Ana"][1], dock.panel)
+    assert dialog.type_combo.findData(added) >= 0
+
+
+def test_deciding_a_unit_again_and_undoing_brings_the_first_decision_back(
+    qtbot, window, ids, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    dock = open_review(window)
+    path = tmp_path / "p.sqlite"
+    press(qtbot, dock, Qt.Key.Key_N)
+    press(qtbot, dock, Qt.Key.Key_1)
+    first = rows(path, "SELECT * FROM review_decision") + rows(path, "SELECT * FROM reviewed_claim")
+    press(qtbot, dock, Qt.Key.Key_R)  # on second thoughts: reject
+    assert cell(dock, 1, 4) == "✗ Rejected"
+
+    window.undo_action.trigger()
+    assert rows(path, "SELECT * FROM review_decision") + rows(path, "SELECT * FROM reviewed_claim") == first
+    assert cell(dock, 1, 4) == "✓ Accepted Ana's version"
+    window.redo_action.trigger()
+    assert rows(path, "SELECT outcome FROM review_decision") == [("rejected",)]
+    assert rows(path, "SELECT count(*) FROM reviewed_claim") == [(0,)]
+
+
+def test_a_review_closed_and_shown_again_from_the_dock_menu_shows_the_claims_as_they_are(
+    qtbot, window, ids
+) -> None:  # type: ignore[no-untyped-def]
+    dock = open_review(window)
+    dock.close()
+    window.controller.select_claim(ids["Ben"][1])
+    window.controller.set_confidence(2)  # Alt+2 in the article, with the review closed
+    qtbot.waitUntil(lambda: window.project.claims.get(ids["Ben"][1]).confidence == 2)
+
+    dock.toggleViewAction().trigger()  # the window's right-click menu, not Review > Review Disagreements
+    assert dock.isVisible()
+    assert cell(dock, 1, 0) == "≠ type"  # no longer a confidence difference
+
+
+def test_the_edit_dialog_counts_code_points_past_emoji_and_trims_the_span_like_the_article(
+    qtbot, ids
+) -> None:  # type: ignore[no-untyped-def]
+    from annotator.domain.codebook import Codebook, ConfidenceLevel, SourceType
+    from annotator.domain.decisions import ReviewUnit
+    from annotator.domain.records import Claim
+    from annotator.domain.units import group_units
+
+    text = "👩🏽‍⚕️ דובר הצבא אמר 🚀 כי השיחות יימשכו. The 😀 minister said so."
+    start, end = text.index("דובר"), text.index("יימשכו") + len("יימשכו")
+    claim = Claim("c1", "a", "u", "Ana", start, end, text[start:end], "", "", "t", 3, "", "", "", None, None)  # type: ignore[arg-type]
+    codebook = Codebook(
+        (SourceType("t", "Official", "", "#000000", 0, False),), (ConfidenceLevel(3, "medium"),)
+    )
+    unit = ReviewUnit(group_units([claim])[0], frozenset(), None, False)
+    dialog = ReviewEditDialog(unit, codebook, text, "c1")
+    qtbot.addWidget(dialog)
+    assert dialog.quote.text() == f"“{text[start:end]}”"
+
+    rocket = text.index("🚀")
+    dialog.set_span(rocket - 1, rocket + 2)  # " 🚀 ": the spaces go, the emoji stays whole
+    assert dialog.quote.text() == "“🚀”"
+    assert (dialog.edits()["start"], dialog.edits()["end"]) == (rocket, rocket + 1)
