@@ -406,7 +406,7 @@ class _ClaimsTable(QTableView):
     sig_delete_requested = Signal()
 
     _QUOTE_SHARE = 0.38  # the quote is what people scan: it keeps this much of a narrow panel
-    _WIDE_ENOUGH = 480  # below this the optional columns hide rather than squeeze the others
+    _WIDE_ENOUGH = 340  # below this the optional columns hide (every header still fits above it)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -489,3 +489,15 @@ def test_a_project_that_opens_in_blind_mode_closes_an_agreement_window_left_open
     assert window.open_project(blind)
     assert window.annotator_view.blind and window.annotator_view.blind_action.isChecked()
     assert not dialog.isVisible()
+
+
+def test_at_the_windows_first_size_the_list_says_whose_each_claim_is(qtbot, settings, project_path):
+    """Two rows with the same quote must not look identical: the annotator column fits the default panel."""
+    window = make_window(qtbot, settings, project_path)
+    window.resize(1360, 860)
+    window.splitter.setSizes([230, 720, 410])  # the window's first layout
+    qtbot.wait(10)
+    table = window.claim_panel.table_view
+    assert not table.isColumnHidden(ANNOTATOR_COLUMN)
+    header = table.horizontalHeader()
+    assert header.sectionSize(ANNOTATOR_COLUMN) >= header.fontMetrics().horizontalAdvance("Annotator")
