@@ -163,6 +163,11 @@ def update_source_type(type_id: str, values: dict[str, Any], *, session: Session
     session.execute(update(SOURCE_TYPE).where(SOURCE_TYPE.c.id == type_id).values(**values))
 
 
+def delete_source_type(type_id: str, *, session: Session) -> None:
+    """Delete a type row (undoing its addition). Foreign keys refuse it while claims still use the type."""
+    session.execute(delete(SOURCE_TYPE).where(SOURCE_TYPE.c.id == type_id))
+
+
 def set_confidence_levels(levels: Iterable[ConfidenceLevel], *, session: Session) -> None:
     for level in levels:
         changed = _changed(

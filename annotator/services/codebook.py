@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.db import queries
-from annotator.db.codebook_undo import delete_source_type
 from annotator.domain.codebook import (
     DEFAULT_CONFIDENCE_LABELS,
     DEFAULT_PRESET,
@@ -250,7 +249,7 @@ def _delete_unused(source_type: SourceType, *, session: Session) -> None:
     """Delete a type no claim uses. Other rows may still point at it (a reviewed claim keeps the type of
     the version it accepted): the file then refuses, and the refusal says so in the user's words."""
     try:
-        delete_source_type(source_type.id, session=session)
+        queries.delete_source_type(source_type.id, session=session)
     except IntegrityError as error:  # raised on: the caller's transaction rolls back, nothing changes
         raise CodebookError(
             f"“{source_type.name}” stays in the codebook: the project still refers to it "
