@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -52,14 +53,36 @@ def main() -> None:
         began = time.perf_counter()
         units = project.adjudication.review_units(ids[0])
         one_article = time.perf_counter() - began
+        began = time.perf_counter()
+        project.articles.list()
+        project.adjudication.review_units(ids[0])
+        opening = time.perf_counter() - began
+        counting, longest = background_count(project)
         total_units = sum(p.total_units for p in progress.values())
         settled = sum(p.settled for p in progress.values())
         print(f"100,000 claims, 4 annotators, 200 articles: {total_units} units, {settled} settled")
         print(f"  progress of every article             {1000 * all_progress:8.1f} ms")
         print(f"  review list of one article ({len(units)} units) {1000 * one_article:8.1f} ms")
         print(f"  one settle (accept), mean of {decided}      {1000 * settling:8.1f} ms")
+        print(f"  opening the review on the GUI thread  {1000 * opening:8.1f} ms  (titles + one article)")
+        print(f"  every article's progress on a worker  {1000 * counting:8.1f} ms")
+        print(f"    longest GUI-thread wait meanwhile   {1000 * longest:8.1f} ms  (1 ms ticks; the GIL)")
     finally:
         project.close()
+
+
+def background_count(project: object) -> tuple[float, float]:
+    """Every article's progress on a thread, as the review counts it, while this thread ticks every
+    millisecond like an idle event loop: how long the count takes, and the longest a tick waited."""
+    worker = threading.Thread(target=project.adjudication.progress)  # type: ignore[attr-defined]
+    began = last = time.perf_counter()
+    longest = 0.0
+    worker.start()
+    while worker.is_alive():
+        time.sleep(0.001)
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+    return time.perf_counter() - began, longest
 
 
 if __name__ == "__main__":

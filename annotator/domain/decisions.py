@@ -7,7 +7,7 @@ a claim can change or vanish after the decision: the unit is then *stale* and ne
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -88,6 +88,18 @@ class ReviewUnit:
         return self.decision is not None and not self.stale
 
     @property
+    def orphaned(self) -> bool:
+        """Decided, but every claim it settled was deleted since: only its reviewed claim is left."""
+        return self.decision is not None and not self.unit.present
+
+    @property
+    def start(self) -> int:
+        """Where the unit begins in the text (an orphaned decision's: its reviewed claim's)."""
+        if self.unit.present or self.decision is None or self.decision.reviewed is None:
+            return self.unit.start
+        return self.decision.reviewed.start
+
+    @property
     def disagreement(self) -> bool:
         return bool(self.differences)
 
@@ -153,8 +165,20 @@ def progress_of(units: Sequence[Unit[Any]], verdicts: Sequence[tuple[str | None,
     return ArticleProgress(settled, len(units), left)
 
 
+def orphaned_decisions(decisions: Sequence[Decision], claim_ids: Collection[str]) -> list[Decision]:
+    """The decisions none of whose claims is left (`claim_ids`: the article's claims now) but whose
+    reviewed claim still is: no unit shows them, yet their reviewed claim is exported. A rejection
+    left so keeps nothing, so it needs no showing."""
+    return [
+        d for d in decisions if d.reviewed is not None and not any(c.claim_id in claim_ids for c in d.claims)
+    ]
+
+
 def review_progress(units: Sequence[ReviewUnit]) -> ArticleProgress:
-    """The progress of an article from its review list (as `progress_of`, without grouping again)."""
+    """The progress of an article from its review list (as `progress_of`, without grouping again).
+
+    Orphaned decisions are no unit of the article: its progress counts units of claims."""
+    units = [unit for unit in units if not unit.orphaned]
     settled = sum(unit.settled for unit in units)
     left = sum(unit.disagreement and not unit.settled for unit in units)
     return ArticleProgress(settled, len(units), left)

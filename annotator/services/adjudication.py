@@ -23,11 +23,12 @@ from annotator.domain.decisions import (
     ReviewedClaim,
     ReviewUnit,
     judge_units,
+    orphaned_decisions,
     progress_of,
 )
 from annotator.domain.records import EDITABLE_CLAIM_FIELDS, Changes, Claim
 from annotator.domain.text import check_span, context_around
-from annotator.domain.units import DEFAULT_THRESHOLD, SpanClaim, group_units
+from annotator.domain.units import DEFAULT_THRESHOLD, SpanClaim, Unit, group_units
 from annotator.services.transactions import Transactions
 
 
@@ -44,7 +45,10 @@ class AdjudicationService:
     def review_units(self, article_id: str, threshold: float = DEFAULT_THRESHOLD) -> list[ReviewUnit]:
         """The article's units in text order, each with what differs and the decision on it.
 
-        Who coded the article is everyone with a claim on it (as in `ReviewService.agreement`).
+        Who coded the article is everyone with a claim on it (as in `ReviewService.agreement`). A
+        decision whose claims were all deleted since still has its reviewed claim (which is exported):
+        it is listed too, as a stale unit without claims at its reviewed claim's span, so the reviewer
+        sees it and can take it back.
         """
         with self._tx.read() as session:
             text = queries.article_text(article_id, session=session)
@@ -60,10 +64,16 @@ class AdjudicationService:
             for d in decisions
         }
         by_id = {d.id: d for d in decisions}
-        return [
+        listed = [
             ReviewUnit(unit, unit.differences, by_id[found] if found is not None else None, stale)
             for unit, (found, stale) in zip(units, judge_units(units, sketches, versions), strict=True)
         ]
+        orphans = orphaned_decisions(decisions, versions.keys())
+        if not orphans:
+            return listed
+        nobody: tuple[Claim | None, ...] = (None,) * len(coders)
+        listed += [ReviewUnit(Unit(coders, nobody, frozenset()), frozenset(), d, True) for d in orphans]
+        return sorted(listed, key=lambda unit: unit.start)  # stable: units keep their order
 
     def progress(
         self, article_ids: Sequence[str] | None = None, threshold: float = DEFAULT_THRESHOLD

@@ -3,6 +3,7 @@ reviewer's decision on each, settled from the keyboard (accept, edit, reject) as
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -56,6 +58,7 @@ from annotator.domain.decisions import (
 from annotator.domain.records import Annotator, Changes, Claim
 from annotator.domain.text import trim_span
 from annotator.domain.units import Difference
+from annotator.ui.background import Worker
 from annotator.ui.dialogs import DialogService
 from annotator.ui.look import ERROR_COLOUR, plain_tooltip
 from annotator.ui.review_commands import SettleCommand, UnsettleCommand, decision_text
@@ -63,6 +66,8 @@ from annotator.ui.undo import short_quote
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
+
+log = logging.getLogger(__name__)
 
 # Shows a claim in the main window: (article id, claim id or None for a stretch of text, start, end).
 ShowClaim = Callable[[str, str | None, int, int], None]
@@ -81,8 +86,18 @@ DASH = "\N{EN DASH}"  # between the ends of a span
 QUOTE_WIDTH, CAP_WIDTH, MIN_WIDTH = 240, 220, 110  # pixels
 
 
+ORPHANED_WORDS = "decided · its claims were deleted"
+
+
+def always() -> bool:
+    """A panel's project counts as open until its dock says otherwise."""
+    return True
+
+
 def difference_words(unit: ReviewUnit) -> str:
     """What differs in a unit, in words: "agree", or e.g. "only Ana · type · confidence"."""
+    if unit.orphaned:
+        return ORPHANED_WORDS
     differences = unit.differences
     if not differences:
         return "✓ agree"
@@ -104,10 +119,16 @@ def chosen_name(unit: ReviewUnit) -> str | None:
     return next((c.annotator_name for c in unit.unit.present if c.id == chosen), None)
 
 
-def decision_words(unit: ReviewUnit) -> str:
+def decision_words(unit: ReviewUnit, codebook: Codebook | None = None) -> str:
     decision = unit.decision
     if decision is None:
         return "—  open"
+    if unit.orphaned and decision.reviewed is not None:
+        # No version is left to name: what the reviewed layer still holds is the claim itself.
+        reviewed = decision.reviewed
+        kind = codebook.type_by_id(reviewed.source_type_id) if codebook else None
+        level = codebook.level_label(reviewed.confidence) if codebook else str(reviewed.confidence)
+        return f"⚠ claims deleted: kept {kind.name if kind else '?'} · {level}"
     if decision.outcome is Outcome.REJECTED:
         said = "✗ Rejected"
     else:
@@ -129,9 +150,19 @@ def progress_words(progress: ArticleProgress) -> str:
 
 
 def representative(unit: ReviewUnit) -> Claim:
-    """The claim that stands for a unit: the version its decision kept, else its first claim."""
+    """The claim that stands for a unit: the version its decision kept, else its first claim
+    (an orphaned decision has none: callers check `unit.orphaned` first)."""
     chosen = unit.decision.chosen_claim_id if unit.decision else None
     return next((c for c in unit.unit.present if c.id == chosen), unit.unit.present[0])
+
+
+def unit_span(unit: ReviewUnit) -> tuple[str | None, int, int]:
+    """What to show in the article for a unit: (claim id or None for a stretch of text, start, end)."""
+    reviewed = unit.decision.reviewed if unit.decision else None
+    if unit.orphaned and reviewed is not None:
+        return None, reviewed.start, reviewed.end
+    claim = representative(unit)
+    return claim.id, claim.start, claim.end
 
 
 class ReviewUnitsModel(QAbstractTableModel):
@@ -196,15 +227,19 @@ class ReviewUnitsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return difference_words(unit)
         if role == Qt.ItemDataRole.BackgroundRole:
+            if unit.orphaned:
+                return QBrush(QColor(STALE_TINT))
             return QBrush(QColor(AGREE_TINT if not unit.differences else DIFFER_TINT))
         if role == Qt.ItemDataRole.ToolTipRole:
+            if unit.orphaned:
+                return "Every claim this decision settled was deleted; its reviewed claim is still kept"
             return (
                 "Everyone made the same claim here" if not unit.differences else "The annotators differ here"
             )
         return None
 
     def _quote(self, unit: ReviewUnit, role: int) -> Any:
-        reviewed = unit.decision.reviewed if unit.decision and not unit.stale else None
+        reviewed = unit.decision.reviewed if unit.decision and (unit.orphaned or not unit.stale) else None
         quote = reviewed.quote if reviewed is not None else representative(unit).quote
         if role == Qt.ItemDataRole.DisplayRole:
             return short_quote(quote, 90)
@@ -241,7 +276,7 @@ class ReviewUnitsModel(QAbstractTableModel):
 
     def _decision(self, unit: ReviewUnit, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return decision_words(unit)
+            return decision_words(unit, self.codebook)
         if role == Qt.ItemDataRole.ForegroundRole:
             if unit.stale:
                 return QBrush(QColor(ERROR_COLOUR))
@@ -252,7 +287,9 @@ class ReviewUnitsModel(QAbstractTableModel):
             decided = unit.decision
             when = decided.decided_at.astimezone().strftime("%d %b %Y %H:%M")
             tip = f"Decided by {decided.decided_by_name}, {when}"
-            if unit.stale:
+            if unit.orphaned:
+                tip += "\nIts claims were deleted since: press U to take it back."
+            elif unit.stale:
                 tip += "\nIts claims changed since: settle it again."
             return plain_tooltip(tip)
         return None
@@ -465,6 +502,14 @@ class ReviewPanel(QWidget):
         self.titles: dict[str, str] = {}
         self._content_widths: dict[int, int] = {}
         self._behind = False  # claims changed while hidden
+        # Every article's progress takes about a second for 100,000 claims: it is counted on a worker
+        # thread (tests put a slow or blocked function here). It must not touch widgets.
+        self.count_all_progress: Callable[[], dict[str, ArticleProgress]] = self.service.progress
+        # Whether the panel's project is still the one open (a result for another one is dropped).
+        self.is_current: Callable[[], bool] = always
+        self._counting: dict[Worker, int] = {}  # running counts: which round each belongs to
+        self._count_round = 0
+        self._counted_since: set[str] = set()  # articles counted here since the round began
 
         self.chooser = QComboBox()
         self.chooser.setAccessibleName("Article to review")
@@ -537,24 +582,19 @@ class ReviewPanel(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._behind:
-            self.load_articles(self.article_id, all_progress=False)
+            self.load_articles(self.article_id)
 
     # --- articles ------------------------------------------------------------------------------
 
-    def load_articles(self, current: str | None, *, all_progress: bool = True) -> None:
-        """Fill the chooser with every article and its progress, and show `current` (else the first).
-
-        `all_progress=False` reads the progress of articles new to the list only (the shown one is
-        read again anyway): every article's takes about a second for 100,000 claims.
-        """
+    def load_articles(self, current: str | None) -> None:
+        """Fill the chooser with every article, show `current` (else the first) at once, and count
+        the others' progress in the background: the chooser shows "…" for each until it arrives."""
         self._behind = False
         summaries = self.project.articles.list()
         self.codebook = self.model.codebook = self.project.codebook.get()
         self.titles = {a.id: a.title for a in summaries}
-        if all_progress:
-            self.progress = self.service.progress()
-        elif new := [a.id for a in summaries if a.id not in self.progress]:
-            self.progress.update(self.service.progress(new))
+        self.progress = {}  # an import or a merge may have changed any of them
+        self.recount()
         self.chooser.blockSignals(True)
         try:
             self.chooser.clear()
@@ -568,11 +608,65 @@ class ReviewPanel(QWidget):
 
     def _chooser_text(self, article_id: str) -> str:
         title = short_quote(self.titles.get(article_id, ""), 48)
-        progress = self.progress.get(article_id, ArticleProgress(0, 0, 0))
+        progress = self.progress.get(article_id)
+        if progress is None:
+            return f"{title}  —  …"  # still being counted
         if progress.total_units == 0:
             return f"{title}  —  no claims"
         left = progress.disagreements_left
         return f"{title}  —  {progress.settled}/{progress.total_units} settled, {left} left"
+
+    def recount(self) -> None:
+        """Count every article's progress on a worker thread; `_on_counted` fills the chooser.
+
+        A count started earlier is left to finish and its result dropped. Articles counted on the
+        GUI thread meanwhile (after a decision, or shown) keep that newer count.
+        """
+        self._count_round += 1
+        self._counted_since = set()
+        count = self.count_all_progress
+        # Parented to the application: a panel closed (a project switched) mid-count must not
+        # destroy a running thread. `_on_counted` deletes it once read.
+        app = QApplication.instance()
+        worker = Worker(lambda _report: count(), app)
+        self._counting[worker] = self._count_round
+        worker.finished.connect(self._on_counted)  # queued to the GUI thread; gone with the panel
+        if app is not None:  # quitting mid-count must not destroy the running thread (Qt aborts)
+            app.aboutToQuit.connect(worker.wait)
+        worker.start()
+
+    def counting(self) -> bool:
+        """Whether a count of every article's progress is still running."""
+        return bool(self._counting)
+
+    def _on_counted(self) -> None:
+        for worker in [w for w in self._counting if w.isFinished()]:
+            round_ = self._counting.pop(worker)
+            worker.deleteLater()
+            if round_ != self._count_round or not self.is_current():
+                continue  # a later count is on its way, or the project is closed
+            if worker.error is not None:
+                log.warning("Could not count the review's progress: %s", worker.error)
+                continue
+            counted: dict[str, ArticleProgress] = worker.result
+            for article_id, progress in counted.items():
+                if article_id in self.titles and article_id not in self._counted_since:
+                    self.progress[article_id] = progress
+            self._refresh_chooser()
+
+    def _refresh_chooser(self) -> None:
+        for index in range(self.chooser.count()):
+            text = self._chooser_text(self.chooser.itemData(index))
+            if self.chooser.itemText(index) != text:
+                self.chooser.setItemText(index, text)
+
+    def _note_progress(self, article_id: str, progress: ArticleProgress) -> None:
+        """An article counted on the GUI thread: newer than a count running now."""
+        self.progress[article_id] = progress
+        self._counted_since.add(article_id)
+        index = self.chooser.findData(article_id)
+        if index >= 0:
+            self.chooser.setItemText(index, self._chooser_text(article_id))
 
     def open_article(self, article_id: str | None) -> None:
         """Show the review of an article (the main window's choice follows the chooser and back)."""
@@ -607,10 +701,7 @@ class ReviewPanel(QWidget):
             self.table.selectionModel().blockSignals(False)
         if self.article_id is not None:
             # From the units just read: grouping the article a second time doubled a reload's cost.
-            self.progress[self.article_id] = review_progress(units)
-            index = self.chooser.findData(self.article_id)
-            if index >= 0:
-                self.chooser.setItemText(index, self._chooser_text(self.article_id))
+            self._note_progress(self.article_id, review_progress(units))
             self.progress_label.setText(progress_words(self.progress[self.article_id]))
         else:
             self.progress_label.setText("No article to review")
@@ -666,8 +757,7 @@ class ReviewPanel(QWidget):
         unit = self.current_unit()
         if unit is None or self.article_id is None:
             return
-        claim = representative(unit)
-        self.show_claim(self.article_id, claim.id, claim.start, claim.end)
+        self.show_claim(self.article_id, *unit_span(unit))
         # Showing the claim activates the main window; a floating review takes the keys back.
         self.window().activateWindow()
         self.table.setFocus()
@@ -681,8 +771,15 @@ class ReviewPanel(QWidget):
         if unit.decision is not None:
             decided = unit.decision
             when = decided.decided_at.astimezone().strftime("%d %b %Y %H:%M")
-            lines.append(f"{decision_words(unit)} — decided by {decided.decided_by_name}, {when}.")
-            if unit.stale:
+            lines.append(
+                f"{decision_words(unit, self.codebook)} — decided by {decided.decided_by_name}, {when}."
+            )
+            if unit.orphaned:
+                lines.append(
+                    "Every claim it settled was deleted, but its reviewed claim is still kept and exported: "
+                    "press U to take it back."
+                )
+            elif unit.stale:
                 lines.append("Its claims changed since: press a key to settle it again.")
         history = self.service.claim_history(unit.claim_ids)
         for claim in unit.unit.present:
@@ -718,7 +815,7 @@ class ReviewPanel(QWidget):
     def accept(self, number: int) -> None:
         """1 to 9: keep the version of the annotator in that column."""
         unit = self.current_unit()
-        if unit is None:
+        if unit is None or self._orphan_said(unit):
             return
         if number > len(unit.unit.annotators):
             self.sig_message_requested.emit(f"There is no annotator {number} on this article.")
@@ -739,13 +836,15 @@ class ReviewPanel(QWidget):
 
     def reject(self) -> None:
         unit = self.current_unit()
-        if unit is None or (unit.settled and unit.decision and unit.decision.outcome is Outcome.REJECTED):
+        if unit is None or self._orphan_said(unit):
+            return
+        if unit.settled and unit.decision and unit.decision.outcome is Outcome.REJECTED:
             return
         self._settle(unit, Outcome.REJECTED, None, None)
 
     def edit(self) -> None:
         unit = self.current_unit()
-        if unit is None or self.article_id is None:
+        if unit is None or self.article_id is None or self._orphan_said(unit):
             return
         slot = self.table.currentIndex().column() - 2
         focused = unit.unit.claims[slot] if 0 <= slot < len(unit.unit.claims) else None
@@ -772,6 +871,14 @@ class ReviewPanel(QWidget):
             self._settle(unit, Outcome.EDITED, dialog.chosen_claim_id(), dialog.edits())
         dialog.deleteLater()  # a child of the panel: one per edit would pile up until it closes
         self.table.setFocus()
+
+    def _orphan_said(self, unit: ReviewUnit) -> bool:
+        """An orphaned decision has no versions left to keep or reject: say so (True), or False."""
+        if unit.orphaned:
+            self.sig_message_requested.emit(
+                "The claims of this decision were deleted: press U to take it back."
+            )
+        return unit.orphaned
 
     def take_back(self) -> None:
         """U: the unit's decision is taken back; the unit is open again."""
@@ -811,10 +918,7 @@ class ReviewPanel(QWidget):
         if article_id == self.article_id:
             self.reload()
         elif article_id in self.titles:
-            self.progress[article_id] = self.service.progress([article_id])[article_id]
-            index = self.chooser.findData(article_id)
-            if index >= 0:
-                self.chooser.setItemText(index, self._chooser_text(article_id))
+            self._note_progress(article_id, self.service.progress([article_id])[article_id])
 
     def claims_changed(self, changes: Changes) -> None:
         """An annotator's claims changed in the window: units and staleness may have moved, in the
@@ -850,6 +954,8 @@ class ReviewDock(QDockWidget):
         self.setObjectName("reviewDock")
         self.panel = panel
         self.project = panel.project
+        # A count that ends after the window opened another project (or none) is dropped.
+        panel.is_current = lambda: getattr(self.parentWidget(), "project", self.project) is self.project
         self.setWidget(panel)
         self.setAllowedAreas(
             Qt.DockWidgetArea.BottomDockWidgetArea
@@ -875,12 +981,12 @@ class ReviewDock(QDockWidget):
 
     def follow_article_list(self) -> None:
         """The window listed its articles again (an import, a merge): so does the review, once the
-        list is filled. Other articles' progress is read again when the review is opened again."""
+        list is filled, and every article's progress is counted again in the background."""
         if self.isVisible():
             QTimer.singleShot(0, self, self._reload_articles)  # not called once the dock is gone
 
     def _reload_articles(self) -> None:
-        self.panel.load_articles(self.panel.article_id, all_progress=False)
+        self.panel.load_articles(self.panel.article_id)
 
     def follow_action(self) -> None:
         """The window's review action changed: once disabled (blind mode, no project), hide the review."""

@@ -426,3 +426,43 @@ def test_a_type_only_a_reviewed_claim_uses_cannot_be_removed_and_the_message_say
         project.codebook.remove_type(memo)  # undoing the type's addition: no annotator's claim uses it
     assert project.codebook.get().type_by_id(memo) is not None
     assert project.adjudication.decisions(article.id) == [decision]
+
+
+def test_a_decision_whose_claims_were_all_deleted_stays_listed_stale_until_taken_back(
+    project: Project, article: Article
+) -> None:
+    _, kept, _ = article.settle([article.a2, article.b2], "edited", article.b2, {"confidence": 1})
+    _, rejected, _ = article.settle([article.a3], "rejected")
+    for claim_id in (article.a2, article.b2, article.a3):
+        project.claims.delete(claim_id)
+    assert len(table(project.path, "reviewed_claim")) == 1  # still exported
+
+    units = project.adjudication.review_units(article.id)
+
+    # The first sentence's unit, then the orphaned decision at its reviewed claim's span; the
+    # rejection kept nothing, so nothing of it needs showing.
+    assert [u.orphaned for u in units] == [False, True]
+    orphan = units[1]
+    assert orphan.decision == kept and orphan.stale and not orphan.settled and not orphan.disagreement
+    assert orphan.claim_ids == () and orphan.start == SECOND[0]
+    assert orphan.decision.reviewed is not None and orphan.decision.reviewed.confidence == 1
+    assert rejected.id not in {u.decision.id for u in units if u.decision}
+    # Progress counts units of claims: the list and every article's count agree.
+    assert review_progress(units) == ArticleProgress(0, 1, 0)
+    assert project.adjudication.progress()[article.id] == ArticleProgress(0, 1, 0)
+
+    project.adjudication.unsettle(kept.id)
+    assert table(project.path, "reviewed_claim") == []
+    assert [u.orphaned for u in project.adjudication.review_units(article.id)] == [False]
+
+
+def test_a_decision_that_lost_only_some_claims_is_a_stale_unit_not_an_orphan(
+    project: Project, article: Article
+) -> None:
+    article.settle([article.a2, article.b2], "accepted", article.a2)
+    project.claims.delete(article.b2)
+
+    units = project.adjudication.review_units(article.id)
+
+    assert len(units) == 3 and not any(u.orphaned for u in units)
+    assert units[1].stale and units[1].claim_ids == (article.a2,)

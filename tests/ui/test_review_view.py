@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -254,7 +255,8 @@ def test_the_review_follows_the_article_chosen_in_the_window(qtbot, window, ids)
     ).article_id
     window.reload_articles()
     dock = open_review(window)
-    assert "no claims" in dock.panel.chooser.itemText(dock.panel.chooser.findData(other))
+    # Every article's progress arrives from the background.
+    qtbot.waitUntil(lambda: "no claims" in dock.panel.chooser.itemText(dock.panel.chooser.findData(other)))
     window.article_list.setCurrentRow(1)
     assert dock.panel.article_id == other
     assert dock.panel.model.rowCount() == 0
@@ -421,3 +423,145 @@ def test_the_edit_dialog_counts_code_points_past_emoji_and_trims_the_span_like_t
     dialog.set_span(rocket - 1, rocket + 2)  # " 🚀 ": the spaces go, the emoji stays whole
     assert dialog.quote.text() == "“🚀”"
     assert (dialog.edits()["start"], dialog.edits()["end"]) == (rocket, rocket + 1)
+
+
+def hold_every_articles_progress(monkeypatch, window: MainWindow) -> threading.Event:  # type: ignore[no-untyped-def]
+    """Counting every article's progress (on the worker) reads the file at once, then waits for the
+    returned gate: the review shows what it has meanwhile, and a result may go stale."""
+    service = window.project.adjudication
+    count = service.progress
+    gate = threading.Event()
+
+    def held(article_ids=None, threshold=0.5):  # type: ignore[no-untyped-def]
+        counted = count(article_ids, threshold)
+        if article_ids is None:
+            gate.wait(10)
+        return counted
+
+    monkeypatch.setattr(service, "progress", held)
+    return gate
+
+
+def add_second_article(window: MainWindow) -> str:
+    other = window.project.articles.add_text("A second article with nothing tagged.", title="Second")
+    window.reload_articles()
+    return other.article_id
+
+
+def item_text(dock: ReviewDock, article_id: str) -> str:
+    return dock.panel.chooser.itemText(dock.panel.chooser.findData(article_id))
+
+
+def test_the_review_opens_with_the_articles_units_before_every_articles_progress_is_counted(  # type: ignore[no-untyped-def]
+    qtbot, window, monkeypatch
+) -> None:
+    other = add_second_article(window)
+    gate = hold_every_articles_progress(monkeypatch, window)
+    try:
+        dock = open_review(window)
+        assert dock.panel.model.rowCount() == 3
+        assert dock.panel.progress_label.text() == "0 of 3 units settled · 2 disagreements left"
+        assert "0/3 settled, 2 left" in dock.panel.chooser.currentText()  # the shown one, counted at once
+        assert item_text(dock, other).endswith("…")  # still being counted
+        assert dock.panel.counting()
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not dock.panel.counting())
+    assert item_text(dock, other).endswith("no claims")
+
+
+def test_a_count_that_started_before_a_decision_does_not_undo_its_progress(  # type: ignore[no-untyped-def]
+    qtbot, window, monkeypatch
+) -> None:
+    gate = hold_every_articles_progress(monkeypatch, window)
+    try:
+        dock = open_review(window)
+        qtbot.waitUntil(dock.panel.counting)
+        press(qtbot, dock, Qt.Key.Key_N)
+        press(qtbot, dock, Qt.Key.Key_2)  # settled while the count (from before) is on its way
+        assert "1/3 settled, 1 left" in dock.panel.chooser.currentText()
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not dock.panel.counting())
+    assert "1/3 settled, 1 left" in dock.panel.chooser.currentText()
+
+
+def test_a_count_that_ends_after_another_project_opened_is_dropped(  # type: ignore[no-untyped-def]
+    qtbot, window, monkeypatch, tmp_path
+) -> None:
+    other = add_second_article(window)
+    gate = hold_every_articles_progress(monkeypatch, window)
+    try:
+        dock = open_review(window)
+        assert open_initial_project(window, tmp_path / "q.sqlite", "Rita")  # another project
+        assert window.project is not dock.project
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not dock.panel.counting())
+    assert item_text(dock, other).endswith("…")  # the old project's count never reached the review
+
+
+def test_after_the_window_lists_its_articles_again_every_articles_progress_is_counted_again(  # type: ignore[no-untyped-def]
+    qtbot, window
+) -> None:
+    other = add_second_article(window)
+    dock = open_review(window)
+    qtbot.waitUntil(lambda: item_text(dock, other).endswith("no claims"))
+    # As a merge or an import brings claims to an article the review is not showing.
+    window.project.claims.create(
+        article_id=other,
+        annotator_id=window.project.annotator("Ana").id,
+        start=0,
+        end=8,
+        source_type_id=window.project.codebook.get().active_types[0].id,
+        confidence=3,
+    )
+    window.reload_articles()
+    qtbot.waitUntil(lambda: "0/1 settled, 0 left" in item_text(dock, other))
+
+
+def test_a_decision_whose_claims_were_deleted_is_listed_and_can_be_taken_back(  # type: ignore[no-untyped-def]
+    qtbot, window, ids, tmp_path
+) -> None:
+    path = tmp_path / "p.sqlite"
+    dock = open_review(window)
+    press(qtbot, dock, Qt.Key.Key_N)
+    press(qtbot, dock, Qt.Key.Key_2)  # accept Ben's version of the second sentence
+    for claim_id in (ids["Ana"][1], ids["Ben"][1]):
+        changes, _ = window.project.claims.delete(claim_id)
+        dock.panel.claims_changed(changes)
+    assert rows(path, "SELECT count(*) FROM reviewed_claim") == [(1,)]  # still exported
+
+    ben_type = window.project.codebook.get().active_types[0].name
+    assert dock.panel.model.rowCount() == 3  # the orphaned decision keeps its place
+    assert cell(dock, 1, 0) == "decided · its claims were deleted"
+    assert cell(dock, 1, 1) == TEXT[42:76]
+    assert cell(dock, 1, 4).startswith("⚠ claims deleted: kept " + ben_type)
+    assert dock.panel.progress_label.text() == "0 of 2 units settled · 1 disagreement left"
+
+    dock.panel.select_row(1)
+    assert "press U to take it back" in dock.panel.details.text()
+    press(qtbot, dock, Qt.Key.Key_1)  # no version left to accept: nothing is decided
+    assert rows(path, "SELECT count(*) FROM review_decision") == [(1,)]
+    press(qtbot, dock, Qt.Key.Key_U)
+    assert rows(path, "SELECT count(*) FROM reviewed_claim") == [(0,)]
+    assert dock.panel.model.rowCount() == 2
+    window.undo_action.trigger()  # taking it back is undone: it is listed again
+    assert rows(path, "SELECT count(*) FROM reviewed_claim") == [(1,)]
+    assert cell(dock, 1, 0) == "decided · its claims were deleted"
+
+
+def test_quitting_while_every_articles_progress_is_counted_waits_for_the_count(  # type: ignore[no-untyped-def]
+    qtbot, window, monkeypatch
+) -> None:
+    """Qt aborts the process when a running thread is destroyed: quitting must wait for the count."""
+    import threading
+
+    gate = hold_every_articles_progress(monkeypatch, window)
+    dock = open_review(window)
+    qtbot.waitUntil(dock.panel.counting)
+    workers = list(dock.panel._counting)
+    assert workers and all(w.isRunning() for w in workers)
+    threading.Timer(0.2, gate.set).start()  # the count ends a moment after the user quits
+    QApplication.instance().aboutToQuit.emit()
+    assert not any(w.isRunning() for w in workers)
