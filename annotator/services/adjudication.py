@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -152,48 +153,40 @@ class AdjudicationService:
         if unknown := set(edits) - EDITABLE_CLAIM_FIELDS:
             raise AdjudicationError(f"These claim fields cannot be edited: {', '.join(sorted(unknown))}.")
         now = utc_now()
-        decision_id = str(uuid.uuid4())
         with self._tx.begin() as session:
             text = queries.article_text(article_id, session=session)
             if text is None:
                 raise AdjudicationError("That article no longer exists.")
-            claims = _claims(ids, article_id, session)
-            reviewed = None
-            if chosen_claim_id is not None:
-                base = claims[chosen_claim_id]
-                values = _values_of(base)
-                values.update({k: (v.strip() if k in ("source", "cue") else v) for k, v in edits.items()})
-                if outcome is Outcome.EDITED and values == _values_of(base):
-                    outcome = Outcome.ACCEPTED
-                _check_codes(values, session)
-                reviewed = ReviewedClaim(
-                    id=str(uuid.uuid4()),
-                    decision_id=decision_id,
-                    article_id=article_id,
-                    **_span_fields(text, values.pop("start"), values.pop("end")),
-                    **values,
-                    created_at=now,
-                    updated_at=now,
-                )
-            replaced_ids = review_db.decision_ids_for_claims(ids, session=session)
-            replaced = review_db.get_decisions(replaced_ids, session=session)
-            review_db.delete_decisions(replaced_ids, session=session)
-            decision = Decision(
-                id=decision_id,
-                article_id=article_id,
-                outcome=outcome,
-                decided_by=decided_by,
-                decided_by_name=_annotator_name(decided_by, session),
-                decided_at=now,
-                updated_at=now,
-                claims=tuple(
-                    DecisionClaim(claim_id, claim_id == chosen_claim_id, claims[claim_id].updated_at)
-                    for claim_id in sorted(ids)
-                ),
-                reviewed=reviewed,
+            decision, replaced = _settle_in(
+                session, text, article_id, ids, outcome, chosen_claim_id, edits, decided_by, now
             )
-            review_db.insert_decision(decision, session=session)
         return _changed([decision, *replaced]), decision, replaced
+
+    def accept_agreements(
+        self, article_id: str, units: Sequence[tuple[Sequence[str], str]], *, decided_by: str
+    ) -> tuple[Changes, list[Decision], list[Decision]]:
+        """Accept many units at once (the units everyone agrees on), in one transaction.
+
+        `units` are (the unit's claim ids, the claim whose version is kept). Returns what changed, the
+        new decisions and the earlier decisions they replaced (for undo).
+        """
+        now = utc_now()
+        decisions: list[Decision] = []
+        replaced: list[Decision] = []
+        with self._tx.begin() as session:
+            text = queries.article_text(article_id, session=session)
+            if text is None:
+                raise AdjudicationError("That article no longer exists.")
+            for claim_ids, chosen in units:
+                ids = list(dict.fromkeys(claim_ids))
+                if chosen not in ids:
+                    raise AdjudicationError("Choose the version to keep from the claims of the unit.")
+                decision, earlier = _settle_in(
+                    session, text, article_id, ids, Outcome.ACCEPTED, chosen, {}, decided_by, now
+                )
+                decisions.append(decision)
+                replaced.extend(earlier)
+        return _changed([*decisions, *replaced]), decisions, replaced
 
     def unsettle(self, decision_id: str) -> tuple[Changes, Decision]:
         """Take a decision back (and its reviewed claim); returns it, for `restore`."""
@@ -216,6 +209,58 @@ class AdjudicationService:
             for decision in put_back:
                 review_db.insert_decision(decision, session=session)
         return _changed([*removed, *put_back])
+
+
+def _settle_in(
+    session: Session,
+    text: str,
+    article_id: str,
+    ids: list[str],
+    outcome: Outcome,
+    chosen_claim_id: str | None,
+    edits: dict[str, Any],
+    decided_by: str,
+    now: datetime,
+) -> tuple[Decision, list[Decision]]:
+    """One unit decided inside the caller's transaction (see `AdjudicationService.settle`)."""
+    decision_id = str(uuid.uuid4())
+    claims = _claims(ids, article_id, session)
+    reviewed = None
+    if chosen_claim_id is not None:
+        base = claims[chosen_claim_id]
+        values = _values_of(base)
+        values.update({k: (v.strip() if k in ("source", "cue") else v) for k, v in edits.items()})
+        if outcome is Outcome.EDITED and values == _values_of(base):
+            outcome = Outcome.ACCEPTED
+        _check_codes(values, session)
+        reviewed = ReviewedClaim(
+            id=str(uuid.uuid4()),
+            decision_id=decision_id,
+            article_id=article_id,
+            **_span_fields(text, values.pop("start"), values.pop("end")),
+            **values,
+            created_at=now,
+            updated_at=now,
+        )
+    replaced_ids = review_db.decision_ids_for_claims(ids, session=session)
+    replaced = review_db.get_decisions(replaced_ids, session=session)
+    review_db.delete_decisions(replaced_ids, session=session)
+    decision = Decision(
+        id=decision_id,
+        article_id=article_id,
+        outcome=outcome,
+        decided_by=decided_by,
+        decided_by_name=_annotator_name(decided_by, session),
+        decided_at=now,
+        updated_at=now,
+        claims=tuple(
+            DecisionClaim(claim_id, claim_id == chosen_claim_id, claims[claim_id].updated_at)
+            for claim_id in sorted(ids)
+        ),
+        reviewed=reviewed,
+    )
+    review_db.insert_decision(decision, session=session)
+    return decision, replaced
 
 
 def _all_article_ids(session: Session) -> list[str]:

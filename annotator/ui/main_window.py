@@ -1007,7 +1007,8 @@ class MainWindow(QMainWindow):
             "  Ctrl+Shift+I   show invisible characters (bidi controls, zero-width characters)",
             "  Ctrl+Shift+G   agreement between annotators",
             "  Ctrl+Shift+R   review disagreements; in its list: N / Shift+N next / previous disagreement,",
-            "      1 … 9 accept that annotator's version, E edit, R or Delete reject, U take back",
+            "      1 … 9 accept that annotator's version, E edit, R or Delete reject, U take back,",
+            "      A accept every unit all annotators agree on",
             "  Ctrl+Shift+B   blind mode: show only my claims (View > Show Claims Of chooses whose)",
             "Click a highlight to select its claim; click again to reach claims beneath it.",
         ]

@@ -72,3 +72,28 @@ class UnsettleCommand(_SavedCommand):
     def _redo(self) -> None:
         self._service.unsettle(self.removed.id)
         self._sink.review_changed(self.removed.article_id)
+
+
+class AcceptAgreementsCommand(_SavedCommand):
+    """Every agreed unit of an article accepted in one step; undo takes them all back."""
+
+    def __init__(
+        self,
+        decisions: list[Decision],
+        replaced: list[Decision],
+        service: AdjudicationService,
+        sink: ReviewSink,
+    ) -> None:
+        count = len(decisions)
+        super().__init__(f"Accept {count} Agreement{'s' if count != 1 else ''}", sink.report)
+        self.decisions, self.replaced = decisions, replaced
+        self._article_id = decisions[0].article_id if decisions else ""
+        self._service, self._sink = service, sink
+
+    def _undo(self) -> None:
+        self._service.replace([d.id for d in self.decisions], self.replaced)
+        self._sink.review_changed(self._article_id)
+
+    def _redo(self) -> None:
+        self._service.replace([d.id for d in self.replaced], self.decisions)
+        self._sink.review_changed(self._article_id)

@@ -61,7 +61,12 @@ from annotator.domain.units import Difference
 from annotator.ui.background import Worker
 from annotator.ui.dialogs import DialogService
 from annotator.ui.look import ERROR_COLOUR, plain_tooltip
-from annotator.ui.review_commands import SettleCommand, UnsettleCommand, decision_text
+from annotator.ui.review_commands import (
+    AcceptAgreementsCommand,
+    SettleCommand,
+    UnsettleCommand,
+    decision_text,
+)
 from annotator.ui.undo import short_quote
 
 if TYPE_CHECKING:
@@ -77,7 +82,7 @@ UNIT_ROLE = Qt.ItemDataRole.UserRole + 1
 ARTICLE_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # where the main window's article list keeps the id
 KEYS_HINT = (
     "N / Shift+N  next / previous disagreement   ·   1 to 9  accept that annotator's version   ·   "
-    "E  edit   ·   R or Delete  reject   ·   U  take back"
+    "E  edit   ·   R or Delete  reject   ·   U  take back   ·   A  accept every agreement"
 )
 # Tints, paired with words in every cell: colour alone never carries the meaning.
 AGREE_TINT, DIFFER_TINT, STALE_TINT = "#E6F4EA", "#FFF1DB", "#FBE3E1"
@@ -523,12 +528,18 @@ class ReviewPanel(QWidget):
         self.progress_label.setFont(font)
         self.next_button = QPushButton("Next disagreement  (N)")
         self.next_button.clicked.connect(lambda: self.next_disagreement(+1))
+        self.agreements_button = QPushButton("Accept agreements  (A)")
+        self.agreements_button.setToolTip(
+            "Accept, in one step, every unit of this article on which all its annotators agree"
+        )
+        self.agreements_button.clicked.connect(self.accept_agreements)
         top = QHBoxLayout()
         top.addWidget(QLabel("Article:"))
         top.addWidget(self.chooser, 1)
         top.addSpacing(12)
         top.addWidget(self.progress_label)
         top.addStretch(0)
+        top.addWidget(self.agreements_button)
         top.addWidget(self.next_button)
 
         self.model = ReviewUnitsModel(self.codebook, self)
@@ -551,6 +562,7 @@ class ReviewPanel(QWidget):
             (key.Key_R, False): self.reject,
             (key.Key_Delete, False): self.reject,
             (key.Key_U, False): self.take_back,
+            (key.Key_A, False): self.accept_agreements,
             (key.Key_Backspace, False): self.take_back,
         }
         for number in range(1, 10):
@@ -833,6 +845,34 @@ class ReviewPanel(QWidget):
         ):
             return  # already so
         self._settle(unit, Outcome.ACCEPTED, claim.id, None)
+
+    def accept_agreements(self) -> None:
+        """A: accept every unit of this article that all its annotators agree on and nobody settled yet.
+
+        Agreements are most units, and a reviewed layer needs them too: one undoable step, not one key
+        per unit. The first annotator's version is kept (they are all the same).
+        """
+        if self.article_id is None:
+            return
+        agreed = [
+            unit
+            for unit in self.model.units
+            if not unit.disagreement and not unit.settled and not unit.orphaned and unit.unit.present
+        ]
+        if not agreed:
+            self.sig_message_requested.emit("No agreements left to accept in this article.")
+            return
+        try:
+            _, decisions, replaced = self.service.accept_agreements(
+                self.article_id,
+                [(unit.claim_ids, representative(unit).id) for unit in agreed],
+                decided_by=self.reviewer.id,
+            )
+        except ValueError as error:
+            self.dialogs.error("Not settled", str(error))
+            return
+        self.undo_stack.push(AcceptAgreementsCommand(decisions, replaced, self.service, self))
+        self.review_changed(self.article_id)
 
     def reject(self) -> None:
         unit = self.current_unit()

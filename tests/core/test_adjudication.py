@@ -466,3 +466,32 @@ def test_a_decision_that_lost_only_some_claims_is_a_stale_unit_not_an_orphan(
 
     assert len(units) == 3 and not any(u.orphaned for u in units)
     assert units[1].stale and units[1].claim_ids == (article.a2,)
+
+
+def test_accepting_many_units_at_once_is_one_transaction_that_undo_takes_back(
+    project: Project, article: Article
+) -> None:
+    _, earlier, _ = article.settle([article.a1, article.b1], "rejected")
+    units = [([article.a1, article.b1], article.b1), ([article.a3], article.a3)]
+
+    changes, decisions, replaced = project.adjudication.accept_agreements(
+        article.id, units, decided_by=article.reviewer.id
+    )
+
+    assert changes.articles == {article.id}
+    assert [d.outcome for d in decisions] == [Outcome.ACCEPTED, Outcome.ACCEPTED]
+    assert [d.chosen_claim_id for d in decisions] == [article.b1, article.a3]
+    assert [d.id for d in replaced] == [earlier.id]  # the first unit's rejection made way
+    assert project.adjudication.progress([article.id]) == {article.id: ArticleProgress(2, 3, 1)}
+    assert len(table(project.path, "reviewed_claim")) == 2
+
+    project.adjudication.replace([d.id for d in decisions], replaced)  # undo
+    assert [r["outcome"] for r in table(project.path, "review_decision")] == ["rejected"]
+    assert table(project.path, "reviewed_claim") == []
+
+    # A unit whose chosen version is not one of its claims refuses the whole step.
+    with pytest.raises(AdjudicationError):
+        project.adjudication.accept_agreements(
+            article.id, [([article.a3], article.a3), ([article.a2], article.b2)], decided_by=article.reviewer.id
+        )
+    assert [r["outcome"] for r in table(project.path, "review_decision")] == ["rejected"]

@@ -565,3 +565,34 @@ def test_quitting_while_every_articles_progress_is_counted_waits_for_the_count( 
     threading.Timer(0.2, gate.set).start()  # the count ends a moment after the user quits
     QApplication.instance().aboutToQuit.emit()
     assert not any(w.isRunning() for w in workers)
+
+
+def test_a_accepts_every_agreement_of_the_article_in_one_undoable_step(  # type: ignore[no-untyped-def]
+    qtbot, window, ids, tmp_path
+) -> None:
+    dock = open_review(window)
+    path = tmp_path / "p.sqlite"
+    claims_before = rows(path, "SELECT id FROM claim ORDER BY id")
+
+    press(qtbot, dock, Qt.Key.Key_A)  # the first sentence is the only unit both agree on
+
+    assert rows(path, "SELECT outcome FROM review_decision") == [("accepted",)]
+    assert sorted(rows(path, "SELECT claim_id FROM review_decision_claim")) == sorted(
+        [(ids["Ana"][0],), (ids["Ben"][0],)]
+    )
+    assert rows(path, 'SELECT start, "end", quote FROM reviewed_claim') == [(0, 41, TEXT[0:41])]
+    assert rows(path, "SELECT id FROM claim ORDER BY id") == claims_before  # "A" tagged nothing
+    assert cell(dock, 0, 4).startswith("✓ Accepted")
+    assert cell(dock, 1, 4) == "—  open" and cell(dock, 2, 4) == "—  open"  # disagreements stay open
+    assert dock.panel.progress_label.text() == "1 of 3 units settled · 2 disagreements left"
+    assert window.undo_stack.undoText() == "Accept 1 Agreement"
+
+    press(qtbot, dock, Qt.Key.Key_A)  # nothing left to accept: nothing changes
+    assert rows(path, "SELECT count(*) FROM review_decision") == [(1,)]
+
+    window.undo_action.trigger()
+    assert rows(path, "SELECT count(*) FROM review_decision") == [(0,)]
+    assert rows(path, "SELECT count(*) FROM reviewed_claim") == [(0,)]
+    assert dock.panel.progress_label.text() == "0 of 3 units settled · 2 disagreements left"
+    window.redo_action.trigger()
+    assert rows(path, "SELECT count(*) FROM reviewed_claim") == [(1,)]
