@@ -112,6 +112,11 @@ def article_texts(article_ids: Sequence[str], *, session: Session) -> dict[str, 
     return texts
 
 
+def claim_articles(*, session: Session) -> dict[str, str]:
+    """Every claim's id -> its article's id (a claim id in a file may be one of these)."""
+    return dict(session.connection().exec_driver_sql("SELECT id, article_id FROM claim").all())
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 

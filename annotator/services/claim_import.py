@@ -135,8 +135,18 @@ _STARTS_AS_JSON = re.compile(r"\s*\{")
 class ClaimImport:
     """One import: checks each claim against the project, inside the import's transaction."""
 
-    def __init__(self, found: ClaimsFile, lookups: Lookups, now: str, progress: Progress | None) -> None:
+    def __init__(
+        self,
+        found: ClaimsFile,
+        lookups: Lookups,
+        now: str,
+        progress: Progress | None,
+        claim_articles: dict[str, str] | None = None,
+    ) -> None:
         self.found = found
+        # The project's claims' articles, by claim id: a file's claim id may not move a claim
+        # to another article (a spreadsheet row copied for a new claim keeps its claim_id).
+        self.claim_articles = claim_articles or {}
         self.look = lookups
         self.now = now
         self.progress = progress
@@ -191,6 +201,7 @@ class ClaimImport:
         types: dict[tuple[str, str], str | None] = {}
         refused, rows, claims = self.refused, self.rows, self.found.claims
         annotators, new_annotators = self.look.annotators, self.new_annotators
+        owners = self.claim_articles
         new_id = uuid.uuid4
         for first in range(0, len(claims), PROGRESS_EVERY):
             chunk = claims[first : first + PROGRESS_EVERY]
@@ -217,6 +228,14 @@ class ClaimImport:
                     _,
                     type_key,
                 ) = claim
+                # A file converted to CRLF line ends (unix2dos, an editor, git) turns the line breaks
+                # inside quoted cells into CRLF too; an article's text has only LF.
+                if "\r" in quote:
+                    quote = quote.replace("\r\n", "\n")
+                if before is not None and "\r" in before:
+                    before = before.replace("\r\n", "\n")
+                if after is not None and "\r" in after:
+                    after = after.replace("\r\n", "\n")
                 article_id = articles.get((file_article, title))
                 if article_id is None:
                     article_id = articles[file_article, title] = self._article(claim)
@@ -258,6 +277,16 @@ class ClaimImport:
                     )
                     continue
                 seen[claim_id] = line
+                owner = owners.get(claim_id)
+                if owner is not None and owner != article_id:
+                    refused.append(
+                        Refused(
+                            line,
+                            f"its claim id {claim_id} is a claim of another article in the project;"
+                            " empty its claim id to add it as a new claim",
+                        )
+                    )
+                    continue
                 if before is None:
                     before = text[max(0, start - CONTEXT_WIDTH) : start]
                 if after is None:
@@ -365,7 +394,8 @@ class ClaimImportService:
             stored_now = UTCDateTime().process_bind_param(utc_now(), session.get_bind().dialect)
             assert stored_now is not None
             look = claim_exchange.lookups(session=session)
-            run = ClaimImport(found, look, stored_now, progress)
+            owners = claim_exchange.claim_articles(session=session)
+            run = ClaimImport(found, look, stored_now, progress, owners)
             run.articles()
             texts = {row[0]: row[5] for row in run.new_articles}
             wanted = [key for key in _referenced(found.claims, run, look) if key not in texts]

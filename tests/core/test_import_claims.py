@@ -206,6 +206,62 @@ def test_a_claim_already_here_is_skipped_or_replaced_by_the_newer_version_with_h
     project.close()
 
 
+def test_a_csv_whose_line_breaks_became_crlf_inside_cells_too_comes_back_the_same(tmp_path: Path) -> None:
+    project, articles = make_project(tmp_path / "p.sqlite")
+    hard = project.articles.get(articles["hard"]).text  # type: ignore[union-attr]
+    start = hard.index("said")
+    end = hard.index("\n", start) + 4
+    ana = project.annotator("Ana")
+    add_claim(project, articles["hard"], ana, start, end)  # a quote across a line break
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    assert project.exchange.export_csv(first) == 12
+    data = first.read_bytes()
+    assert b"\n" in data.replace(b"\r\n", b"")  # line breaks inside cells, as exported
+    first.write_bytes(data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))  # as unix2dos leaves it
+    delete_all_claims(project)
+    report = project.exchange.import_claims(first)
+    assert (report.imported, report.refused) == (12, ())
+    project.exchange.export_csv(second)
+    assert second.read_bytes().replace(b"\r\n", b"\n") == data.replace(b"\r\n", b"\n")
+    with sqlite3.connect(tmp_path / "p.sqlite") as connection:
+        assert connection.execute(
+            "SELECT count(*) FROM claim WHERE instr(quote || context_before || context_after, char(13))"
+        ).fetchone() == (0,)
+    project.close()
+
+
+def test_a_claim_id_of_another_article_is_refused_and_the_claim_stays_put(tmp_path: Path) -> None:
+    # A spreadsheet row copied to make a new claim on another article keeps its claim_id: the
+    # claim it names must not move (and its old place go to the history) for a newer updated_at.
+    project, articles = make_project(tmp_path / "p.sqlite")
+    out = tmp_path / "claims.jsonl"
+    project.exchange.export_jsonl(out)
+    records = jsonl_records(out)
+    claims = [r for r in records if r["kind"] == "claim"]
+    on_plain = next(r for r in claims if r["article_id"] == articles["plain"])
+    on_hard = next(r for r in claims if r["article_id"] == articles["hard"])
+    moved = {**on_hard, "id": on_plain["id"], "updated_at": "2099-01-01T00:00:00.000000Z"}
+    out.write_text(
+        "".join(
+            json.dumps(r) + "\n" for r in [records[0], *[r for r in records if r["kind"] == "article"], moved]
+        ),
+        encoding="utf-8",
+    )
+    report = project.exchange.import_claims(out)
+    assert report.imported == 0 and report.history == 0
+    assert [r.reason for r in report.refused] == [
+        f"its claim id {on_plain['id']} is a claim of another article in the project;"
+        " empty its claim id to add it as a new claim"
+    ]
+    kept = project.claims.get(on_plain["id"])
+    assert kept is not None and (kept.article_id, kept.start, kept.end) == (
+        articles["plain"],
+        on_plain["start"],
+        on_plain["end"],
+    )
+    project.close()
+
+
 # --- files that are not claims ---------------------------------------------------------------
 
 
