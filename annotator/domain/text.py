@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any
 
 CONTEXT_WIDTH = 100
 
@@ -87,6 +88,24 @@ def context_around(text: str, start: int, end: int, width: int = CONTEXT_WIDTH) 
     if width < 0:
         raise ValueError(f"context width must not be negative, got {width}")
     return text[max(0, start - width) : start], text[end : end + width]
+
+
+def span_fields(text: str, start: int, end: int) -> dict[str, Any]:
+    """A claim's span as stored: start, end, the quote and its context, cut from the article's text.
+
+    Raises ValueError for a span outside the text, an empty one, or one that is only white space.
+    """
+    check_span(text, start, end)
+    if not text[start:end].strip():
+        raise ValueError("The span is only white space: choose the words of the claim.")
+    before, after = context_around(text, start, end)
+    return {
+        "start": start,
+        "end": end,
+        "quote": text[start:end],
+        "context_before": before,
+        "context_after": after,
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from annotator.domain.decisions import (
     progress_of,
 )
 from annotator.domain.records import EDITABLE_CLAIM_FIELDS, Changes, Claim
-from annotator.domain.text import check_span, context_around
+from annotator.domain.text import span_fields
 from annotator.domain.units import DEFAULT_THRESHOLD, SpanClaim, Unit, group_units
 from annotator.services.transactions import Transactions
 
@@ -312,18 +312,7 @@ def _annotator_name(annotator_id: str, session: Session) -> str:
 
 
 def _span_fields(text: str, start: int, end: int) -> dict[str, Any]:
-    """The span with its quote and context cut from the article's text, as claims have them."""
     try:
-        check_span(text, start, end)
-    except ValueError as error:
+        return span_fields(text, start, end)
+    except ValueError as error:  # in the service's own error, which the window reports
         raise AdjudicationError(str(error)) from None
-    if not text[start:end].strip():
-        raise AdjudicationError("The span is only white space: choose the words of the claim.")
-    before, after = context_around(text, start, end)
-    return {
-        "start": start,
-        "end": end,
-        "quote": text[start:end],
-        "context_before": before,
-        "context_after": after,
-    }

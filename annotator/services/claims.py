@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from annotator.db import queries
 from annotator.db.tables import utc_now
 from annotator.domain.records import EDITABLE_CLAIM_FIELDS, Article, Changes, Claim
-from annotator.domain.text import check_span, context_around
+from annotator.domain.text import span_fields
 from annotator.services.transactions import Transactions
 
 
@@ -145,21 +145,10 @@ class ClaimService:
 
 
 def _span_values(text: str, start: int, end: int) -> dict[str, Any]:
-    """The span's quote and context, cut from the article's text; refuses spans with no words."""
     try:
-        check_span(text, start, end)
-    except ValueError as error:
+        return span_fields(text, start, end)
+    except ValueError as error:  # in the service's own error, which the window reports
         raise ClaimError(str(error)) from None
-    if not text[start:end].strip():
-        raise ClaimError("The selection is only white space: select the words of the claim.")
-    before, after = context_around(text, start, end)
-    return {
-        "start": start,
-        "end": end,
-        "quote": text[start:end],
-        "context_before": before,
-        "context_after": after,
-    }
 
 
 def _row_of(claim: Claim, text: str) -> dict[str, Any]:
