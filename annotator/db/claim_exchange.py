@@ -22,32 +22,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateIndex
 
 from annotator.db import merge
-from annotator.db.tables import AnnotatorRow, ArticleRow, ClaimRow, ConfidenceLevelRow, SourceTypeRow
-
-ARTICLE = ArticleRow.__table__  # type: ignore[attr-defined]
-CLAIM = ClaimRow.__table__  # type: ignore[attr-defined]
-ANNOTATOR = AnnotatorRow.__table__  # type: ignore[attr-defined]
-SOURCE_TYPE = SourceTypeRow.__table__  # type: ignore[attr-defined]
-CONFIDENCE = ConfidenceLevelRow.__table__  # type: ignore[attr-defined]
+from annotator.db.tables import (
+    ANNOTATOR,
+    ARTICLE,
+    CLAIM,
+    CLAIM_COLUMNS,
+    CONFIDENCE,
+    SOURCE_TYPE,
+)
 
 # A claim row as `insert_claims` takes it: `claim`'s columns in this order, times as stored text.
-CLAIM_COLUMNS = (
-    "id",
-    "article_id",
-    "annotator_id",
-    "start",
-    "end",
-    "quote",
-    "context_before",
-    "context_after",
-    "source_type_id",
-    "confidence",
-    "source",
-    "cue",
-    "comment",
-    "created_at",
-    "updated_at",
-)
 ARTICLE_COLUMNS = ("id", "title", "outlet", "url", "published", "text", "sha256", "created_at", "updated_at")
 _INCOMING = "temp.import_incoming"
 

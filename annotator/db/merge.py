@@ -32,7 +32,7 @@ from annotator.db.project_file import (
     check_sqlite_file,
     read_file_state,
 )
-from annotator.db.tables import UTCDateTime
+from annotator.db.tables import CLAIM_COLUMNS, CLAIM_CONTENT, UTCDateTime
 from annotator.domain.codebook import OKABE_ITO
 from annotator.domain.records import Changes
 
@@ -48,22 +48,7 @@ MERGE_CACHE_KIB = -65536  # 64 MB of page cache while a merge runs (negative: in
 NEEDED_TABLES = frozenset({"article", "annotator", "source_type", "confidence_level", "claim"})
 
 # What makes two versions of a claim the same claim: everything but its timestamps.
-_CONTENT = (
-    "article_id",
-    "annotator_id",
-    "start",
-    "end",
-    "quote",
-    "context_before",
-    "context_after",
-    "source_type_id",
-    "confidence",
-    "source",
-    "cue",
-    "comment",
-)
-_CLAIM_COLUMNS = ("id", *_CONTENT, "created_at", "updated_at")
-_SNAPSHOT = (*_CONTENT, "created_at", "updated_at")
+_SNAPSHOT = (*CLAIM_CONTENT, "created_at", "updated_at")
 
 
 def _q(column: str) -> str:
@@ -75,7 +60,7 @@ def _columns(alias: str, columns: Sequence[str] = _SNAPSHOT) -> str:
 
 
 def _same_content(left: str, right: str) -> str:
-    return " AND ".join(f"{left}.{_q(c)} = {right}.{_q(c)}" for c in _CONTENT)
+    return " AND ".join(f"{left}.{_q(c)} = {right}.{_q(c)}" for c in CLAIM_CONTENT)
 
 
 def _tie_key(alias: str) -> str:
@@ -465,8 +450,8 @@ def apply_clashes(
         f"older version {origin}",
     )
     added = run(
-        f"INSERT INTO main.claim ({', '.join(map(_q, _CLAIM_COLUMNS))})"
-        f" SELECT {_columns('i', _CLAIM_COLUMNS)} FROM {incoming} AS i"
+        f"INSERT INTO main.claim ({', '.join(map(_q, CLAIM_COLUMNS))})"
+        f" SELECT {_columns('i', CLAIM_COLUMNS)} FROM {incoming} AS i"
         " WHERE i.id NOT IN (SELECT id FROM temp.merge_common)"
     ).rowcount
     return history, added

@@ -31,28 +31,18 @@ from sqlalchemy.types import LargeBinary
 
 from annotator.db.listing import LISTED_CLAIM_COLUMNS, ClaimListing
 from annotator.db.tables import (
-    AnnotatorRow,
-    ArticleRow,
-    ClaimRow,
-    ConfidenceLevelRow,
-    ReviewDecisionClaimRow,
-    ReviewDecisionRow,
-    ReviewedClaimRow,
-    Setting,
-    SourceTypeRow,
+    ANNOTATOR,
+    ARTICLE,
+    CLAIM,
+    CONFIDENCE,
+    DECISION,
+    DECISION_CLAIM,
+    REVIEWED,
+    SETTING,
+    SOURCE_TYPE,
 )
 from annotator.domain.codebook import Codebook, ConfidenceLevel, SourceType
 from annotator.domain.records import Annotator, Article, ArticleSummary, Claim
-
-ARTICLE = ArticleRow.__table__  # type: ignore[attr-defined]
-CLAIM = ClaimRow.__table__  # type: ignore[attr-defined]
-ANNOTATOR = AnnotatorRow.__table__  # type: ignore[attr-defined]
-SOURCE_TYPE = SourceTypeRow.__table__  # type: ignore[attr-defined]
-CONFIDENCE = ConfidenceLevelRow.__table__  # type: ignore[attr-defined]
-SETTING = Setting.__table__  # type: ignore[attr-defined]
-DECISION = ReviewDecisionRow.__table__  # type: ignore[attr-defined]
-DECISION_CLAIM = ReviewDecisionClaimRow.__table__  # type: ignore[attr-defined]
-REVIEWED = ReviewedClaimRow.__table__  # type: ignore[attr-defined]
 
 _CLAIM_COLUMNS = (
     CLAIM.c.id,

@@ -13,42 +13,18 @@ from sqlalchemy import String, delete, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from annotator.db.tables import (
-    AnnotatorRow,
-    ClaimHistoryRow,
-    ClaimRow,
-    ReviewDecisionClaimRow,
-    ReviewDecisionRow,
-    ReviewedClaimRow,
+    ANNOTATOR,
+    CLAIM,
+    DECISION,
+    DECISION_CLAIM,
+    HISTORY,
+    REVIEWED,
+    REVIEWED_COLUMNS,
 )
 from annotator.domain.decisions import Decision, DecisionClaim, Outcome, ReviewedClaim
 
-DECISION = ReviewDecisionRow.__table__  # type: ignore[attr-defined]
-DECISION_CLAIM = ReviewDecisionClaimRow.__table__  # type: ignore[attr-defined]
-REVIEWED = ReviewedClaimRow.__table__  # type: ignore[attr-defined]
-CLAIM = ClaimRow.__table__  # type: ignore[attr-defined]
-ANNOTATOR = AnnotatorRow.__table__  # type: ignore[attr-defined]
-HISTORY = ClaimHistoryRow.__table__  # type: ignore[attr-defined]
-
 # SQLite allows 32,766 bound parameters per statement (999 before 3.32): ids go in chunks below both.
 _CHUNK = 900
-
-_REVIEWED_COLUMNS = (
-    "id",
-    "decision_id",
-    "article_id",
-    "start",
-    "end",
-    "quote",
-    "context_before",
-    "context_after",
-    "source_type_id",
-    "confidence",
-    "source",
-    "cue",
-    "comment",
-    "created_at",
-    "updated_at",
-)
 
 
 def _chunks(ids: Collection[str]) -> Iterable[list[str]]:
@@ -101,7 +77,7 @@ def get_decisions(decision_ids: Sequence[str], *, session: Session) -> list[Deci
         for decision_id, claim_id, chosen, seen in settled:
             claims.setdefault(decision_id, []).append(DecisionClaim(claim_id, bool(chosen), seen))
         rows = session.execute(
-            select(*(REVIEWED.c[name] for name in _REVIEWED_COLUMNS)).where(REVIEWED.c.decision_id.in_(chunk))
+            select(*(REVIEWED.c[name] for name in REVIEWED_COLUMNS)).where(REVIEWED.c.decision_id.in_(chunk))
         )
         reviewed.update((row.decision_id, ReviewedClaim(*row)) for row in rows)
     return [
@@ -163,9 +139,7 @@ def insert_decision(decision: Decision, *, session: Session) -> None:
     )
     if decision.reviewed is not None:
         reviewed = decision.reviewed
-        session.execute(
-            insert(REVIEWED).values({name: getattr(reviewed, name) for name in _REVIEWED_COLUMNS})
-        )
+        session.execute(insert(REVIEWED).values({name: getattr(reviewed, name) for name in REVIEWED_COLUMNS}))
 
 
 def delete_decisions(decision_ids: Collection[str], *, session: Session) -> int:

@@ -233,3 +233,33 @@ class ReviewedClaimRow(SQLModel, table=True):
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+
+
+# The tables as SQLAlchemy Core sees them, for queries that select columns rather than ORM rows.
+ARTICLE = ArticleRow.__table__  # type: ignore[attr-defined]
+CLAIM = ClaimRow.__table__  # type: ignore[attr-defined]
+ANNOTATOR = AnnotatorRow.__table__  # type: ignore[attr-defined]
+SOURCE_TYPE = SourceTypeRow.__table__  # type: ignore[attr-defined]
+CONFIDENCE = ConfidenceLevelRow.__table__  # type: ignore[attr-defined]
+SETTING = Setting.__table__  # type: ignore[attr-defined]
+HISTORY = ClaimHistoryRow.__table__  # type: ignore[attr-defined]
+DECISION = ReviewDecisionRow.__table__  # type: ignore[attr-defined]
+DECISION_CLAIM = ReviewDecisionClaimRow.__table__  # type: ignore[attr-defined]
+REVIEWED = ReviewedClaimRow.__table__  # type: ignore[attr-defined]
+
+# A claim's columns by name, as the merge, the claims import and the reviewed layer copy them.
+CLAIM_CODING = (
+    "start",
+    "end",
+    "quote",
+    "context_before",
+    "context_after",
+    "source_type_id",
+    "confidence",
+    "source",
+    "cue",
+    "comment",
+)
+CLAIM_CONTENT = ("article_id", "annotator_id", *CLAIM_CODING)  # what makes two versions the same claim
+CLAIM_COLUMNS = ("id", *CLAIM_CONTENT, "created_at", "updated_at")
+REVIEWED_COLUMNS = ("id", "decision_id", "article_id", *CLAIM_CODING, "created_at", "updated_at")
