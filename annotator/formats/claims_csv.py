@@ -24,6 +24,7 @@ from functools import partial
 from operator import itemgetter
 from typing import Any
 
+from annotator.formats.csv_dataset import COLUMNS, FORMULA_TRIGGERS, LEADING_SPACE
 from annotator.formats.errors import ImportRejected
 from annotator.formats.incoming_claims import (
     MAX_ID_LENGTH,
@@ -37,8 +38,6 @@ from annotator.formats.incoming_claims import (
     stored_time,
 )
 
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # csv_dataset.neutralise_cell's rule
-_LEADING_SPACE = " \n\u00a0"
 _NUMBERS = frozenset({"start", "end", "confidence"})  # the guard never touches them
 _REQUIRED = ("annotator", "start", "end", "quote", "source_type")
 
@@ -153,7 +152,7 @@ def _guard_marks(rows: Sequence[list[str]], text_columns: Sequence[int]) -> set[
                 cell = row[index]
                 if cell[:1] == "'":
                     marked.add(index)
-                elif cell.lstrip(_LEADING_SPACE).startswith(_TRIGGERS):
+                elif cell.lstrip(LEADING_SPACE).startswith(FORMULA_TRIGGERS):
                     return None
     return marked
 
@@ -172,17 +171,17 @@ def _guard_marks_by_column(cells: Sequence[Sequence[str]], text_columns: Sequenc
 
 
 # A cell that begins, after spaces, with a formula character: csv_dataset.neutralise_cell's rule.
-_BARE_TRIGGER = re.compile("[ \n\u00a0]*[=+\\-@\t\r]")
+_BARE_TRIGGER = re.compile(f"[{re.escape(LEADING_SPACE)}]*[{re.escape(''.join(FORMULA_TRIGGERS))}]")
 _FIRST = itemgetter(slice(None, 1))  # a cell's first character ("" for an empty cell)
 
 
 # A cell can only carry the guard's mark, or need the guard, if it starts with one of these.
-_SUSPECT = frozenset("'=+-@\t\r \n\u00a0")
+_SUSPECT = frozenset("'" + "".join(FORMULA_TRIGGERS) + LEADING_SPACE)
 _BARE_STARTS = _SUSPECT - {"'"}
 
 
 def _unguarded(cell: str) -> str:
-    if cell[:1] == "'" and cell[1:].lstrip(_LEADING_SPACE).startswith(_TRIGGERS):
+    if cell[:1] == "'" and cell[1:].lstrip(LEADING_SPACE).startswith(FORMULA_TRIGGERS):
         return cell[1:]
     return cell
 
@@ -259,23 +258,11 @@ class _ClaimMaker:
         )
 
 
-_ALL = (
-    "claim_id",
-    "document_id",
-    "document_title",
-    "annotator",
-    "start",
-    "end",
-    "quote",
-    "context_before",
-    "context_after",
-    "source_type",
-    "confidence",
-    "source",
-    "cue",
-    "comment",
-    "created_at",
-    "updated_at",
+# The columns an import reads: the export's, but for what it takes from the project instead.
+_ALL = tuple(
+    column
+    for column in COLUMNS
+    if column not in ("document_outlet", "document_url", "document_date", "confidence_label")
 )
 
 

@@ -37,8 +37,8 @@ COLUMNS = (
     "updated_at",
 )
 
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_LEADING_SPACE = " \n\u00a0"
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+LEADING_SPACE = " \n\u00a0"
 
 
 class DatasetRow(NamedTuple):
@@ -92,7 +92,7 @@ def neutralise_cell(value: str) -> str:
     # does not evaluate them as formulae, and prefixing them would alter legitimate CJK text.
     # Leading white space is looked through: LibreOffice's "trim spaces" import option would
     # otherwise bring " =HYPERLINK(...)" back to life.
-    return "'" + value if value.lstrip(_LEADING_SPACE).startswith(_FORMULA_TRIGGERS) else value
+    return "'" + value if value.lstrip(LEADING_SPACE).startswith(FORMULA_TRIGGERS) else value
 
 
 class ExportCancelled(Exception):  # noqa: N818 - the user's choice, not an error
@@ -108,23 +108,7 @@ PROGRESS_EVERY = 2_000
 # batch's DatasetNames, and its document is the document of its place. Text is UTF-8 `bytes` (or
 # None): the file is UTF-8, so no cell is decoded and encoded again. Times are ISO 8601 bytes as
 # stored, or datetimes.
-CLAIM_FIELDS = (
-    "claim_id",
-    "annotator",
-    "start",
-    "end",
-    "quote",
-    "context_before",
-    "context_after",
-    "source_type",
-    "confidence",
-    "confidence_label",
-    "source",
-    "cue",
-    "comment",
-    "created_at",
-    "updated_at",
-)
+CLAIM_FIELDS = tuple(column for column in COLUMNS if not column.startswith("document_"))
 
 
 class DatasetNames(NamedTuple):
