@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from annotator.db import queries
 from annotator.db import review as review_db
 from annotator.db.tables import utc_now
+from annotator.domain.codebook import Codebook
 from annotator.domain.decisions import (
     ArticleProgress,
     ClaimVersion,
@@ -152,14 +154,9 @@ class AdjudicationService:
             raise AdjudicationError("An accepted version is kept as it is: edit it instead.")
         if unknown := set(edits) - EDITABLE_CLAIM_FIELDS:
             raise AdjudicationError(f"These claim fields cannot be edited: {', '.join(sorted(unknown))}.")
-        now = utc_now()
         with self._tx.begin() as session:
-            text = queries.article_text(article_id, session=session)
-            if text is None:
-                raise AdjudicationError("That article no longer exists.")
-            decision, replaced = _settle_in(
-                session, text, article_id, ids, outcome, chosen_claim_id, edits, decided_by, now
-            )
+            deciding = _Deciding.start(session, article_id, decided_by)
+            decision, replaced = deciding.settle(ids, outcome, chosen_claim_id, edits)
         return _changed([decision, *replaced]), decision, replaced
 
     def accept_agreements(
@@ -170,20 +167,15 @@ class AdjudicationService:
         `units` are (the unit's claim ids, the claim whose version is kept). Returns what changed, the
         new decisions and the earlier decisions they replaced (for undo).
         """
-        now = utc_now()
         decisions: list[Decision] = []
         replaced: list[Decision] = []
         with self._tx.begin() as session:
-            text = queries.article_text(article_id, session=session)
-            if text is None:
-                raise AdjudicationError("That article no longer exists.")
+            deciding = _Deciding.start(session, article_id, decided_by)
             for claim_ids, chosen in units:
                 ids = list(dict.fromkeys(claim_ids))
                 if chosen not in ids:
                     raise AdjudicationError("Choose the version to keep from the claims of the unit.")
-                decision, earlier = _settle_in(
-                    session, text, article_id, ids, Outcome.ACCEPTED, chosen, {}, decided_by, now
-                )
+                decision, earlier = deciding.settle(ids, Outcome.ACCEPTED, chosen, {})
                 decisions.append(decision)
                 replaced.extend(earlier)
         return _changed([*decisions, *replaced]), decisions, replaced
@@ -211,56 +203,69 @@ class AdjudicationService:
         return _changed([*removed, *put_back])
 
 
-def _settle_in(
-    session: Session,
-    text: str,
-    article_id: str,
-    ids: list[str],
-    outcome: Outcome,
-    chosen_claim_id: str | None,
-    edits: dict[str, Any],
-    decided_by: str,
-    now: datetime,
-) -> tuple[Decision, list[Decision]]:
-    """One unit decided inside the caller's transaction (see `AdjudicationService.settle`)."""
-    decision_id = str(uuid.uuid4())
-    claims = _claims(ids, article_id, session)
-    reviewed = None
-    if chosen_claim_id is not None:
-        base = claims[chosen_claim_id]
-        values = _values_of(base)
-        values.update({k: (v.strip() if k in ("source", "cue") else v) for k, v in edits.items()})
-        if outcome is Outcome.EDITED and values == _values_of(base):
-            outcome = Outcome.ACCEPTED
-        _check_codes(values, session)
-        reviewed = ReviewedClaim(
-            id=str(uuid.uuid4()),
-            decision_id=decision_id,
-            article_id=article_id,
-            **_span_fields(text, values.pop("start"), values.pop("end")),
-            **values,
-            created_at=now,
-            updated_at=now,
+@dataclass(frozen=True)
+class _Deciding:
+    """What every decision in one transaction shares: looked up once, not once per unit."""
+
+    session: Session
+    article_id: str
+    text: str
+    codebook: Codebook
+    decided_by: str
+    decided_by_name: str
+    now: datetime
+
+    @classmethod
+    def start(cls, session: Session, article_id: str, decided_by: str) -> _Deciding:
+        text = queries.article_text(article_id, session=session)
+        if text is None:
+            raise AdjudicationError("That article no longer exists.")
+        codebook = queries.load_codebook(session=session)
+        name = _annotator_name(decided_by, session)
+        return cls(session, article_id, text, codebook, decided_by, name, utc_now())
+
+    def settle(
+        self, ids: list[str], outcome: Outcome, chosen_claim_id: str | None, edits: dict[str, Any]
+    ) -> tuple[Decision, list[Decision]]:
+        """One unit decided (see `AdjudicationService.settle`); returns it and the decisions it replaced."""
+        decision_id = str(uuid.uuid4())
+        claims = _claims(ids, self.article_id, self.session)
+        reviewed = None
+        if chosen_claim_id is not None:
+            base = claims[chosen_claim_id]
+            values = _values_of(base)
+            values.update({k: (v.strip() if k in ("source", "cue") else v) for k, v in edits.items()})
+            if outcome is Outcome.EDITED and values == _values_of(base):
+                outcome = Outcome.ACCEPTED
+            _check_codes(values, self.codebook)
+            reviewed = ReviewedClaim(
+                id=str(uuid.uuid4()),
+                decision_id=decision_id,
+                article_id=self.article_id,
+                **_span_fields(self.text, values.pop("start"), values.pop("end")),
+                **values,
+                created_at=self.now,
+                updated_at=self.now,
+            )
+        replaced_ids = review_db.decision_ids_for_claims(ids, session=self.session)
+        replaced = review_db.get_decisions(replaced_ids, session=self.session)
+        review_db.delete_decisions(replaced_ids, session=self.session)
+        decision = Decision(
+            id=decision_id,
+            article_id=self.article_id,
+            outcome=outcome,
+            decided_by=self.decided_by,
+            decided_by_name=self.decided_by_name,
+            decided_at=self.now,
+            updated_at=self.now,
+            claims=tuple(
+                DecisionClaim(claim_id, claim_id == chosen_claim_id, claims[claim_id].updated_at)
+                for claim_id in sorted(ids)
+            ),
+            reviewed=reviewed,
         )
-    replaced_ids = review_db.decision_ids_for_claims(ids, session=session)
-    replaced = review_db.get_decisions(replaced_ids, session=session)
-    review_db.delete_decisions(replaced_ids, session=session)
-    decision = Decision(
-        id=decision_id,
-        article_id=article_id,
-        outcome=outcome,
-        decided_by=decided_by,
-        decided_by_name=_annotator_name(decided_by, session),
-        decided_at=now,
-        updated_at=now,
-        claims=tuple(
-            DecisionClaim(claim_id, claim_id == chosen_claim_id, claims[claim_id].updated_at)
-            for claim_id in sorted(ids)
-        ),
-        reviewed=reviewed,
-    )
-    review_db.insert_decision(decision, session=session)
-    return decision, replaced
+        review_db.insert_decision(decision, session=self.session)
+        return decision, replaced
 
 
 def _all_article_ids(session: Session) -> list[str]:
@@ -296,8 +301,7 @@ def _values_of(claim: Claim) -> dict[str, Any]:
     }
 
 
-def _check_codes(values: Mapping[str, Any], session: Session) -> None:
-    codebook = queries.load_codebook(session=session)
+def _check_codes(values: Mapping[str, Any], codebook: Codebook) -> None:
     if codebook.type_by_id(str(values["source_type_id"])) is None:
         raise AdjudicationError("That source type is not in the codebook.")
     if values["confidence"] not in {level.value for level in codebook.confidence_levels}:
