@@ -519,7 +519,7 @@ class ReviewPanel(QWidget):
         self.chooser = QComboBox()
         self.chooser.setAccessibleName("Article to review")
         self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.chooser.setMinimumContentsLength(36)
+        self.chooser.setMinimumContentsLength(20)  # long titles elide here; the list shows them whole
         self.chooser.currentIndexChanged.connect(self._on_article_chosen)
         self.progress_label = QLabel()
         self.progress_label.setObjectName("reviewProgress")
@@ -537,8 +537,6 @@ class ReviewPanel(QWidget):
         top.addWidget(QLabel("Article:"))
         top.addWidget(self.chooser, 1)
         top.addSpacing(12)
-        top.addWidget(self.progress_label)
-        top.addStretch(0)
         top.addWidget(self.agreements_button)
         top.addWidget(self.next_button)
 
@@ -579,6 +577,7 @@ class ReviewPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(top)
+        layout.addWidget(self.progress_label)  # a line of its own: the dock stays narrow enough to dock
         layout.addWidget(self.table, 1)
         layout.addWidget(self.details)
         layout.addWidget(hint)
