@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         from annotator.ui.annotator_view import AnnotatorView
 
         self.annotator_view = AnnotatorView(self, self.settings)
+        self.review_dock: ReviewDock | None = None  # made the first time Review Disagreements is chosen
         self.annotator_view.sig_shown_changed.connect(self.controller.show_annotators)
         self.annotator_view.watch(self.article_view)
         self.annotator_view.blind_action.toggled.connect(self._on_blind_mode_toggled)
@@ -458,7 +459,7 @@ class MainWindow(QMainWindow):
         from annotator.ui.review_view import ReviewDock, ReviewPanel
 
         self.claim_panel.commit_pending()
-        dock: ReviewDock | None = getattr(self, "review_dock", None)
+        dock = self.review_dock
         if dock is None or dock.project is not self.project:
             if dock is not None:
                 dock.close()
@@ -914,7 +915,7 @@ class MainWindow(QMainWindow):
         self._rebuild_codebook_actions()
         if self.controller.article is not None:
             self.controller.show_article(self.controller.article.id)
-        if (dock := getattr(self, "review_dock", None)) is not None:
+        if (dock := self.review_dock) is not None:
             dock.panel.codebook_changed()  # the review names the types too
         self._saved_now("Codebook saved")
 
