@@ -18,6 +18,7 @@ from annotator.paths import resources_dir, seeds_dir
 from annotator.settings import config_dir, default_project_path, log_dir
 from annotator.ui.dialogs import DialogService
 from annotator.ui.main_window import RECENT_KEY, MainWindow
+from annotator.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 ANNOTATOR_KEY = "annotator/name"
@@ -46,9 +47,7 @@ def make_application() -> QApplication:
     icon = resources_dir() / "icons" / "source-annotator.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    style = resources_dir() / "style.qss"
-    if style.exists():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    apply_theme(app)
     return app
 
 

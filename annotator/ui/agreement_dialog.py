@@ -27,6 +27,7 @@ from annotator.domain.codebook import Codebook
 from annotator.domain.units import Unit
 from annotator.services.review import Agreement
 from annotator.ui.look import plain_tooltip
+from annotator.ui.theme import style_list
 
 MEASURE_NAMES = {
     "percent_agreement": "Percent agreement",
@@ -151,6 +152,7 @@ class ConfusionDialog(QDialog):
         self.grid.cellDoubleClicked.connect(self.open_cell)
         self.claims = QListWidget()
         self.claims.setAccessibleName("Claims in the chosen cell")
+        style_list(self.claims)
         self.claims.itemActivated.connect(self._show_item)
         self.claims.itemDoubleClicked.connect(self._show_item)
         self.hint = QLabel("Double-click a cell to list its claims; double-click a claim to show it.")

@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QPointF,
     QRect,
     QSize,
@@ -26,7 +25,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QFontMetrics,
     QFontMetricsF,
     QIcon,
     QKeyEvent,
@@ -49,8 +47,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -60,6 +56,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.codebook import DEFAULT_CONFIDENCE_LABELS, Codebook, ConfidenceLevel, SourceType
 from annotator.domain.records import Claim
 from annotator.ui import icons
+from annotator.ui.claim_cells import ClaimCellDelegate
 from annotator.ui.claims_model import (
     ANNOTATOR_COLUMN,
     ARTICLE_ORDER,
@@ -347,56 +344,6 @@ class _QuoteView(QWidget):
             else:
                 line.draw(painter, QPointF(left, 2))
         painter.end()
-
-
-class _QuoteDelegate(QStyledItemDelegate):
-    """Paints a quote cell from the part of the quote that reaches the cell's right edge.
-
-    The style elides a quote to its cell, which lays out every character of it on every paint: most of the
-    time a paint of the list takes. A beginning already wider than the cell elides to the very same
-    characters and ellipsis, and lays out in a fraction of that time. The model's data stays the whole quote.
-    """
-
-    _REMEMBERED = 512  # cells' shortened quotes, by quote and width: a few screenfuls
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._shortened: dict[tuple[str, int], str] = {}
-        self._painting = False  # size hints still measure the whole quote
-
-    def paint(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        self._painting = True
-        try:
-            super().paint(painter, option, index)
-        finally:
-            self._painting = False
-
-    def initStyleOption(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        super().initStyleOption(option, index)
-        if not self._painting:
-            return
-        text, width = option.text, option.rect.width()
-        key = (text, width)
-        shown = self._shortened.get(key)
-        if shown is None:
-            if len(self._shortened) >= self._REMEMBERED:
-                self._shortened.clear()
-            shown = self._shortened[key] = _beginning_wider_than(text, width, option.fontMetrics)
-        option.text = shown
-
-
-def _beginning_wider_than(text: str, width: int, metrics: QFontMetrics) -> str:
-    """A beginning of `text` wider than `width` pixels, or the whole text when no short one is."""
-    # About twice as many characters as fit: enough to overflow unless they are mostly narrow ones.
-    count = max(8, math.ceil(2 * width / max(1, metrics.averageCharWidth())))
-    if len(text) <= count:
-        return text
-    beginning = text[:count]
-    return beginning if metrics.horizontalAdvance(beginning) > width else text
 
 
 class _ClaimsTable(QTableView):
@@ -887,7 +834,7 @@ class ClaimPanel(QWidget):
     def _setup_table(self) -> None:
         view = self.table_view
         view.setModel(self.model)
-        view.setItemDelegateForColumn(QUOTE_COLUMN, _QuoteDelegate(view))
+        view.setItemDelegate(ClaimCellDelegate(view))
         view.setAccessibleName("Claims")
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.records import Annotator, ArticleSummary
+from annotator.ui.theme import style_list, style_meta
 
 ALL_ARTICLES, THIS_ARTICLE = "all", "this"
 
@@ -83,6 +84,7 @@ class ExportDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, annotator.name)
             self.annotator_list.addItem(item)
         self.annotator_list.setMaximumHeight(140)
+        style_list(self.annotator_list)
         self.annotator_list.itemChanged.connect(self._update_ok)
 
         self.exact_box = QCheckBox("Write every cell exactly as annotated")
@@ -91,7 +93,7 @@ class ExportDialog(QDialog):
             "spreadsheets never run it as a formula."
         )
         exact_hint = QLabel("Only for analysis tools: don't open such a file in a spreadsheet.")
-        exact_hint.setObjectName("articleMeta")
+        style_meta(exact_hint)
         exact_hint.setWordWrap(True)
 
         form = QFormLayout()

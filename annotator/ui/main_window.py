@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from annotator import APP_NAME
 from annotator.ui.dialogs import ARTICLE_FILTER, CSV_FILTER, PROJECT_FILTER, DialogService
 from annotator.ui.look import plain_tooltip
+from annotator.ui.theme import RuledSplitter, style_bar, style_heading, style_list, style_meta, style_title
 
 # This module loads before the window's first paint. Naming PySide6's `Qt` namespace builds all
 # of its enums (~50 ms here), so the methods that need it import it themselves.
@@ -121,6 +121,9 @@ class MainWindow(QMainWindow):
         self.safety.sig_backup_taken.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.safety.sig_damage_found.connect(self._on_damage_found)
         self.saved_label = QLabel("No project open")
+        self.saved_label.setContentsMargins(8, 0, 8, 0)
+        style_bar(self.statusBar())
+        style_bar(self.menuBar())
         self.statusBar().addPermanentWidget(self.saved_label)
         state = self.settings.value("window/splitter")
         if state is not None:
@@ -140,7 +143,8 @@ class MainWindow(QMainWindow):
         self.article_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.article_list.currentItemChanged.connect(self._on_article_chosen)
         articles_heading = QLabel("Articles")
-        articles_heading.setObjectName("paneHeading")
+        style_heading(articles_heading)
+        style_list(self.article_list)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(8, 8, 0, 8)
@@ -148,11 +152,11 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.article_list)
 
         self.article_title = QLabel()
-        self.article_title.setObjectName("articleTitle")
+        style_title(self.article_title)
         self.article_title.setTextFormat(Qt.TextFormat.PlainText)
         self.article_title.setWordWrap(True)
         self.article_meta = QLabel()
-        self.article_meta.setObjectName("articleMeta")
+        style_meta(self.article_meta)
         self.article_meta.setTextFormat(Qt.TextFormat.PlainText)
         self.article_meta.setWordWrap(True)
         self.details_button = QPushButton("Details…")
@@ -179,7 +183,7 @@ class MainWindow(QMainWindow):
         self._centre_layout = centre_layout
 
         self.claim_panel = ClaimPanel()
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = RuledSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
         self.splitter.addWidget(centre)

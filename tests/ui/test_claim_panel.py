@@ -652,3 +652,31 @@ def test_a_long_list_prepares_its_quote_order_while_idle(qtbot, panel, claims):
     panel.set_claims(many)
     assert not panel.model.quote_order_ready  # not on the way to showing the article
     qtbot.waitUntil(lambda: panel.model.quote_order_ready, timeout=5000)
+
+
+def test_the_list_paints_its_cells_as_qt_s_own_delegate_would(qtbot, panel, claims):
+    """The fast cell painting must not change the look: swatch, text, eliding and the selected row."""
+    from PySide6.QtWidgets import QStyledItemDelegate
+
+    from annotator.ui.claim_cells import ClaimCellDelegate
+
+    view = panel.table_view
+    long_quote = make_claim("An unusually long quote " * 30, start=800, type_id="t-official", confidence=5)
+    panel.upsert_claim(long_quote)
+    panel.select_claim(claims[1].id)
+    QApplication.processEvents()
+    ours = view.itemDelegate()
+    assert isinstance(ours, ClaimCellDelegate)
+    fast = view.viewport().grab().toImage()
+    view.setItemDelegate(QStyledItemDelegate(view))
+    QApplication.processEvents()
+    qt = view.viewport().grab().toImage()
+    view.setItemDelegate(ours)
+    assert fast.size() == qt.size()
+    differing = [
+        (x, y)
+        for y in range(0, fast.height())
+        for x in range(0, fast.width())
+        if fast.pixel(x, y) != qt.pixel(x, y)
+    ]
+    assert differing == []

@@ -642,3 +642,15 @@ def test_a_failed_delete_is_reported_and_changes_nothing(qtbot, settings, tmp_pa
     assert window.claim_panel.model.rowCount() == 0
     window.undo_action.trigger()
     assert [c.id for c in window.claim_panel.model.all_claims()] == [claim_id]
+
+
+def test_the_app_looks_calm_without_an_application_style_sheet(qtbot):
+    """A style sheet on the application makes Qt paint every widget through its slow style-sheet style."""
+    from PySide6.QtGui import QColor, QPalette
+
+    from annotator.app import make_application
+    from annotator.ui import theme
+
+    app = make_application()
+    assert app.styleSheet() == ""
+    assert app.palette().color(QPalette.ColorRole.Window) == QColor(theme.CHROME)
