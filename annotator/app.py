@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import logging
 import sys
 from collections.abc import Callable
@@ -63,6 +62,12 @@ def choose_project_path(explicit: Path | None, settings: QSettings) -> Path:
     return default_project_path()
 
 
+def _user_name() -> str:
+    import getpass  # here: this module loads before the window's first paint
+
+    return getpass.getuser()
+
+
 def choose_annotator_name(explicit: str | None, settings: QSettings, dialogs: DialogService) -> str:
     """The name given on the command line, the one remembered, or asked for once."""
     name = (explicit or str(settings.value(ANNOTATOR_KEY, "") or "")).strip()
@@ -70,9 +75,9 @@ def choose_annotator_name(explicit: str | None, settings: QSettings, dialogs: Di
         answer = dialogs.ask_text(
             "Who is annotating?",
             "Your name or initials, recorded with every claim you make:",
-            getpass.getuser(),
+            _user_name(),
         )
-        name = (answer or "").strip() or getpass.getuser()
+        name = (answer or "").strip() or _user_name()
     settings.setValue(ANNOTATOR_KEY, name)
     return name
 

@@ -256,6 +256,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 annotator_names=args.annotator,
                 exact=args.exact,
             )
+        # The file is written all the same: a stale decision is still what the reviewer decided.
+        if args.layer != "annotations":
+            warning = project.exchange.changed_since_decided(args.article).warning()
+            if warning:
+                print(f"warning: {warning}", file=sys.stderr)
     finally:
         project.close()
     print(f"wrote {count} claim{'s' if count != 1 else ''} to {args.out}")

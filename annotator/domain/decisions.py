@@ -112,6 +112,10 @@ class ArticleProgress(NamedTuple):
     settled: int
     total_units: int
     disagreements_left: int  # units with a difference and no decision that still holds
+    # Decided units whose claims changed since, so the decision no longer holds (the review marks them
+    # ⚠), and decisions whose claims were all deleted but whose reviewed claim is still kept: the
+    # reviewed layer exports what each of them decided all the same.
+    stale: int = 0
 
 
 class DecisionSketch(NamedTuple):
@@ -156,13 +160,18 @@ def judge_units(
     return verdicts
 
 
-def progress_of(units: Sequence[Unit[Any]], verdicts: Sequence[tuple[str | None, bool]]) -> ArticleProgress:
-    settled = left = 0
+def progress_of(
+    units: Sequence[Unit[Any]], verdicts: Sequence[tuple[str | None, bool]], orphaned: int = 0
+) -> ArticleProgress:
+    """The progress of an article from its units and their verdicts (`judge_units`); `orphaned`: how
+    many of its decisions lost every claim but keep a reviewed claim (see `orphaned_decisions`)."""
+    settled = left = stale_units = 0
     for unit, (decision_id, stale) in zip(units, verdicts, strict=True):
         holds = decision_id is not None and not stale
         settled += holds
         left += bool(unit.differences) and not holds
-    return ArticleProgress(settled, len(units), left)
+        stale_units += decision_id is not None and stale
+    return ArticleProgress(settled, len(units), left, stale_units + orphaned)
 
 
 def orphaned_decisions(decisions: Sequence[Decision], claim_ids: Collection[str]) -> list[Decision]:
@@ -177,11 +186,13 @@ def orphaned_decisions(decisions: Sequence[Decision], claim_ids: Collection[str]
 def review_progress(units: Sequence[ReviewUnit]) -> ArticleProgress:
     """The progress of an article from its review list (as `progress_of`, without grouping again).
 
-    Orphaned decisions are no unit of the article: its progress counts units of claims."""
+    Orphaned decisions are no unit of the article: its progress counts units of claims (they count
+    as stale only)."""
+    stale = sum(unit.stale for unit in units)
     units = [unit for unit in units if not unit.orphaned]
     settled = sum(unit.settled for unit in units)
     left = sum(unit.disagreement and not unit.settled for unit in units)
-    return ArticleProgress(settled, len(units), left)
+    return ArticleProgress(settled, len(units), left, stale)
 
 
 class ClaimVersion(NamedTuple):

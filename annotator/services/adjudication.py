@@ -81,32 +81,47 @@ class AdjudicationService:
     def progress(
         self, article_ids: Sequence[str] | None = None, threshold: float = DEFAULT_THRESHOLD
     ) -> dict[str, ArticleProgress]:
-        """Per article: (units settled, units, disagreements left), for every article (or those named).
+        """Per article: (units settled, units, disagreements left, stale), for every article (or
+        those named); stale counts decided units whose claims changed since, and decisions whose
+        claims were all deleted but whose reviewed claim is kept (as `review_units` lists them).
 
-        Two queries over narrow columns whatever the number of articles; the grouping runs in
-        memory (benchmarks/bench_review.py prints how long 100,000 claims take).
+        Two queries over narrow columns whatever the number of articles (a third only for decisions
+        that lost all their claims); the grouping runs in memory (benchmarks/bench_review.py prints
+        how long 100,000 claims take).
         """
+        claims: dict[str, list[SpanClaim]] = {}
+        versions: dict[str, str] = {}
+        decided: dict[str, dict[str, tuple[str, dict[str, str]]]] = {}
         with self._tx.read() as session:
             ids = list(article_ids) if article_ids is not None else _all_article_ids(session)
             claim_rows = review_db.unit_claims(article_ids, session=session)
             decided_rows = review_db.decided_claims(article_ids, session=session)
-        claims: dict[str, list[SpanClaim]] = {}
-        versions: dict[str, str] = {}
-        for article_id, claim_id, name, start, end, type_id, confidence, updated in claim_rows:
-            claims.setdefault(article_id, []).append(
-                SpanClaim(claim_id, name, start, end, type_id, confidence)
-            )
-            versions[claim_id] = updated
-        decided: dict[str, dict[str, tuple[str, dict[str, str]]]] = {}
-        for article_id, decision_id, decided_at, claim_id, seen in decided_rows:
-            entry = decided.setdefault(article_id, {}).setdefault(decision_id, (decided_at, {}))
-            entry[1][claim_id] = seen
+            for article_id, claim_id, name, start, end, type_id, confidence, updated in claim_rows:
+                claims.setdefault(article_id, []).append(
+                    SpanClaim(claim_id, name, start, end, type_id, confidence)
+                )
+                versions[claim_id] = updated
+            for article_id, decision_id, decided_at, claim_id, seen in decided_rows:
+                entry = decided.setdefault(article_id, {}).setdefault(decision_id, (decided_at, {}))
+                entry[1][claim_id] = seen
+            bereft = [
+                decision_id
+                for by_decision in decided.values()
+                for decision_id, (_, seen) in by_decision.items()
+                if not any(claim_id in versions for claim_id in seen)
+            ]
+            # Of those, a rejection keeps nothing in the reviewed layer: only the others are shown.
+            orphaned: dict[str, int] = {}
+            for decision in review_db.get_decisions(bereft, session=session) if bereft else ():
+                if decision.reviewed is not None:
+                    orphaned[decision.article_id] = orphaned.get(decision.article_id, 0) + 1
         result: dict[str, ArticleProgress] = {}
         for article_id in ids:
             article_claims = claims.get(article_id, [])
             units = group_units(article_claims, threshold=threshold)
             sketches = {d: DecisionSketch(at, seen) for d, (at, seen) in decided.get(article_id, {}).items()}
-            result[article_id] = progress_of(units, judge_units(units, sketches, versions))
+            verdicts = judge_units(units, sketches, versions)
+            result[article_id] = progress_of(units, verdicts, orphaned.get(article_id, 0))
         return result
 
     def decisions(self, article_id: str) -> list[Decision]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Generator, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from annotator.db import claim_exchange, queries
 from annotator.formats.csv_dataset import ExportCancelled, Progress, write_dataset_batches
 from annotator.formats.jsonl import JsonlExportCancelled, write_claims_jsonl
+from annotator.services.adjudication import AdjudicationService
 from annotator.services.claim_import import ClaimImportReport, ClaimImportService, ImportCancelled
 from annotator.services.transactions import Transactions
 
@@ -18,6 +19,7 @@ __all__ = [
     "ANNOTATIONS",
     "LAYERS",
     "REVIEWED",
+    "ChangedSinceDecided",
     "ClaimImportReport",
     "ExchangeService",
     "ExportCancelled",
@@ -28,6 +30,27 @@ __all__ = [
 # What the dataset CSV can hold: the annotators' claims, the reviewed layer, or both with a status.
 ANNOTATIONS, REVIEWED, ALL_LAYERS = "annotations", "reviewed", "all"
 LAYERS = (ANNOTATIONS, REVIEWED, ALL_LAYERS)
+
+
+class ChangedSinceDecided(NamedTuple):
+    """Reviewed units whose claims changed after they were decided (ArticleProgress.stale): the
+    reviewed layer still holds what was decided, so an export of it says how many."""
+
+    units: int
+    articles: int
+
+    def warning(self) -> str:
+        """What to tell whoever exported the reviewed layer; empty when nothing changed."""
+        if not self.units:
+            return ""
+        units = f"{self.units} reviewed unit{'s' if self.units != 1 else ''}"
+        articles = f"{self.articles} article{'s' if self.articles != 1 else ''}"
+        were = "they were" if self.units != 1 else "it was"
+        shown = "shows them" if self.units != 1 else "shows it"
+        return (
+            f"{units} in {articles} changed after {were} decided; "
+            f"Review > Review Disagreements {shown} marked ⚠"
+        )
 
 
 class ExchangeService:
@@ -81,6 +104,13 @@ class ExchangeService:
                     progress=progress,
                     trailing_columns=("status",) if layer == ALL_LAYERS else (),
                 )
+
+    def changed_since_decided(self, article_ids: Sequence[str] | None = None) -> ChangedSinceDecided:
+        """How many decided units (of these articles, else all) no longer hold because their claims
+        changed: what an export of the reviewed layer (`layer` "reviewed" or "all") should warn of."""
+        progress = AdjudicationService(self._tx).progress(article_ids)
+        stale = [counts.stale for counts in progress.values() if counts.stale]
+        return ChangedSinceDecided(sum(stale), len(stale))
 
     def has_decisions(self) -> bool:
         """Whether any unit has been decided, so that the reviewed layer is worth exporting."""

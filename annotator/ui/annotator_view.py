@@ -38,10 +38,11 @@ from annotator.ui.highlights import (
 )
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtGui import QHelpEvent, QUndoCommand, QUndoStack
 
 BLIND_REASON = "Blind mode is on"
 BLIND_SHORTCUT = "Ctrl+Shift+B"
+BLIND_UNDO_CLEARED = "Blind mode: the undo history was cleared so that it reveals no colleague's work"
 EVERYONE = "everyone"  # the stored choice meaning every annotator, including ones a later merge brings
 _SETTINGS_GROUP = "annotatorView"
 
@@ -66,6 +67,25 @@ def colleague_lines(colleagues: Sequence[Annotator]) -> dict[str, UnderlineStyle
     return {a.id: COLLEAGUE_LINES[number % len(COLLEAGUE_LINES)] for number, a in enumerate(ordered)}
 
 
+def reveals_colleagues(command: QUndoCommand, me_id: str | None) -> bool:
+    """Whether an undo step names or would change colleagues' work: a review decision, or an edit of
+    a colleague's claim. My own claims' tagging, edits and deletions do not."""
+    # Imported here: this module loads before the first paint, and the commands only once there is a stack.
+    from annotator.ui.review_commands import ReviewCommand
+    from annotator.ui.undo import DeleteClaimCommand, EditClaimCommand, TagClaimCommand
+
+    if isinstance(command, ReviewCommand):
+        return True
+    claims: tuple[Claim, ...] = ()
+    if isinstance(command, TagClaimCommand | DeleteClaimCommand):
+        claims = (command.claim,)
+    elif isinstance(command, EditClaimCommand):
+        claims = (command.before, command.after)
+    if any(claim.annotator_id != me_id for claim in claims):
+        return True
+    return any(reveals_colleagues(command.child(i), me_id) for i in range(command.childCount()))
+
+
 class AnnotatorView(QObject):
     """The user's choice of whose claims are shown, and blind mode, for the open project.
 
@@ -87,6 +107,7 @@ class AnnotatorView(QObject):
         self._governed: list[QMenu] = []  # menus (Review) whose actions blind mode disables
         self._tips: dict[QAction, tuple[str, str]] = {}  # their own status tip and tooltip
         self._view: ArticleView | None = None  # the article, for tooltips naming who
+        self._undo_stack: QUndoStack | None = None  # the window's, which blind mode keeps clear of colleagues
 
         self.menu = QMenu("Show Claims &Of", window)
         self.menu.setToolTipsVisible(True)
@@ -156,6 +177,13 @@ class AnnotatorView(QObject):
         if menu not in self._governed:
             self._governed.append(menu)
         self._apply_blind_to_actions()
+
+    def guard_undo(self, stack: QUndoStack) -> None:
+        """Keep `stack` from reaching colleagues' work in blind mode: once it is on, Undo must neither
+        take back a review decision made before nor name one (or a colleague's claim) in the Edit
+        menu. A history holding such a step is cleared, and the status bar says so; a history of my
+        own edits alone is kept."""
+        self._undo_stack = stack
 
     def watch(self, view: ArticleView) -> None:
         """Name whose claims lie under the mouse in `view`, while several annotators are shown."""
@@ -317,6 +345,18 @@ class AnnotatorView(QObject):
         lines = self.lines()
         self.legend.set_entries(self._legend_entries(lines))
         self.sig_shown_changed.emit(self.shown(), lines)
+        if self._blind:
+            self._clear_revealing_undo()
+
+    def _clear_revealing_undo(self) -> None:
+        stack = self._undo_stack
+        if stack is None:
+            return
+        me_id = self._me.id if self._me is not None else None
+        # Redo steps too: a redo would settle a decision again, and its text names whose version.
+        if any(reveals_colleagues(stack.command(i), me_id) for i in range(stack.count())):
+            stack.clear()
+            self._window.statusBar().showMessage(BLIND_UNDO_CLEARED, 15000)
 
     def _apply_blind_to_actions(self) -> None:
         actions = [a for menu in self._governed for a in menu.actions() if not a.isSeparator()]

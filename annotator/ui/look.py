@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import html
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+
+# Qt's classes are imported where they are used: this module loads before the window's first paint, and
+# PySide makes a class's enums the first time the class is named.
 
 ERROR_COLOUR = "#B3261E"
 
 
 def plain_tooltip(text: str) -> str:
     """A tooltip that shows `text` literally: Qt would render a tooltip that merely looks like HTML."""
+    import html  # here: this module loads before the window's first paint
+
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""
 
 
@@ -23,6 +28,9 @@ def swatch_icon(colour: str, size: int = 16) -> QIcon:
     key = (colour, size)
     icon = _swatches.get(key)
     if icon is None:
+        from PySide6.QtCore import QRectF
+        from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
         ratio = 2.0  # draw at 2x so the swatch stays crisp on high-DPI screens
         pixmap = QPixmap(int(size * ratio), int(size * ratio))
         pixmap.setDevicePixelRatio(ratio)

@@ -4,36 +4,27 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QMenu,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QMainWindow
 
 from annotator import APP_NAME
 from annotator.ui.dialogs import ARTICLE_FILTER, CSV_FILTER, PROJECT_FILTER, DialogService
 from annotator.ui.look import plain_tooltip
-from annotator.ui.theme import RuledSplitter, style_bar, style_heading, style_list, style_meta, style_title
+from annotator.ui.theme import style_bar, style_heading, style_list, style_meta, style_title
 
 # This module loads before the window's first paint. Naming PySide6's `Qt` namespace builds all
-# of its enums (~50 ms here), so the methods that need it import it themselves.
+# of its enums (~50 ms here), and naming a Qt class builds its and its bases' (QListWidget: 19 enums,
+# ~6 ms): the methods that need them import them themselves, after the frame has painted.
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+    from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+    from PySide6.QtWidgets import QListWidgetItem
 
     from annotator.domain.records import Annotator, ArticleSummary, Changes
     from annotator.services.first_look import FirstLook
@@ -98,6 +89,8 @@ class MainWindow(QMainWindow):
 
     def build(self) -> None:
         """The panes, the menus and the tagging controller."""
+        from PySide6.QtWidgets import QLabel
+
         from annotator.ui.annotation_controller import AnnotationController
         from annotator.ui.project_safety import ProjectSafety
 
@@ -117,6 +110,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.annotator_view.govern_menu(self.review_menu)
+        self.annotator_view.guard_undo(self.undo_stack)
         self.safety = ProjectSafety(self.dialogs, self)
         self.safety.sig_backup_taken.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.safety.sig_damage_found.connect(self._on_damage_found)
@@ -134,9 +128,11 @@ class MainWindow(QMainWindow):
 
     def _build_panes(self) -> None:
         from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
 
         from annotator.ui.article_view import ArticleView
         from annotator.ui.claim_panel import ClaimPanel
+        from annotator.ui.ruled_splitter import RuledSplitter
 
         self.article_list = QListWidget()
         self.article_list.setAccessibleName("Articles")
@@ -195,6 +191,8 @@ class MainWindow(QMainWindow):
     def _action(
         self, text: str, slot: object, shortcut: QKeySequence | str | None = None, tip: str = ""
     ) -> QAction:
+        from PySide6.QtGui import QAction, QKeySequence
+
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -206,6 +204,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence
 
         key = QKeySequence.StandardKey
         self.new_action = self._action("&New Project…", self.new_project, key.New)
@@ -302,6 +301,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
 
     def _build_menus(self) -> None:
+        from PySide6.QtWidgets import QMenu
+
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.new_action, self.open_action])
@@ -366,6 +367,8 @@ class MainWindow(QMainWindow):
         confidence_menu.addActions([self.raise_action, self.lower_action])
         self.claim_menu.addSeparator()
         self.claim_menu.addActions([self.adjust_action, self.delete_action])
+        from PySide6.QtGui import QAction
+
         highlight_menu = self.view_menu.addMenu("&Highlight Source Types")
         # Rebuilt toggles keep the user's choice, so the menu and the article agree on what is hidden.
         hidden = self.article_view.highlights.hidden_types
@@ -708,6 +711,8 @@ class MainWindow(QMainWindow):
         self.article_list.blockSignals(True)
         try:
             self.article_list.clear()
+            from PySide6.QtWidgets import QListWidgetItem
+
             for summary in summaries:
                 item = QListWidgetItem(summary.title)
                 item.setData(ARTICLE_ID_ROLE, summary.id)
@@ -957,18 +962,23 @@ class MainWindow(QMainWindow):
 
         exchange = self.project.exchange
         annotators = None if options.all_annotators() else options.annotator_names()
+        article_ids = options.article_ids()
         try:
-            count = run_with_progress(
+            count, changed = run_with_progress(
                 self,
                 "Export dataset",
                 f"Writing {path.name}…",
-                lambda progress: exchange.export_csv(
-                    path,
-                    layer=layer,
-                    article_ids=options.article_ids(),
-                    annotator_names=annotators,
-                    exact=options.exact(),
-                    progress=progress,
+                lambda progress: (
+                    exchange.export_csv(
+                        path,
+                        layer=layer,
+                        article_ids=article_ids,
+                        annotator_names=annotators,
+                        exact=options.exact(),
+                        progress=progress,
+                    ),
+                    # The reviewed layer holds stale decisions too: counted while the dialog shows.
+                    exchange.changed_since_decided(article_ids) if layer != "annotations" else None,
                 ),
             )
         except ExportCancelled:
@@ -977,7 +987,10 @@ class MainWindow(QMainWindow):
         except OSError as error:
             self.dialogs.error("Export failed", f"Cannot write “{path}”: {error.strerror or error}")
             return
-        self.statusBar().showMessage(f"Exported {count} claim{'s' if count != 1 else ''} to {path}", 8000)
+        exported = f"Exported {count} claim{'s' if count != 1 else ''} to {path}"
+        self.statusBar().showMessage(exported, 8000)
+        if changed is not None and changed.units:
+            self.dialogs.info("Export dataset", f"{exported}.\n\nWarning: {changed.warning()}.")
 
     # --- status -------------------------------------------------------------------------------
 
@@ -987,6 +1000,8 @@ class MainWindow(QMainWindow):
             self._update_article_count()
 
     def _saved_now(self, what: str) -> None:
+        from datetime import datetime
+
         self.saved_label.setText(f"{what} · {datetime.now().strftime('%H:%M:%S')}")
 
     def _update_article_count(self) -> None:

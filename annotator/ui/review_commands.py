@@ -33,7 +33,12 @@ def decision_text(outcome: Outcome, annotator_name: str | None) -> str:
     return "Reject unit"
 
 
-class SettleCommand(_SavedCommand):
+class ReviewCommand(_SavedCommand):
+    """A review decision on the undo stack. It names and changes colleagues' work, so blind mode
+    (annotator_view) clears an undo history that holds one."""
+
+
+class SettleCommand(ReviewCommand):
     """A unit settled; `replaced` are the decisions on its claims that this one took the place of."""
 
     def __init__(
@@ -57,7 +62,7 @@ class SettleCommand(_SavedCommand):
         self._sink.review_changed(self.decision.article_id)
 
 
-class UnsettleCommand(_SavedCommand):
+class UnsettleCommand(ReviewCommand):
     """A decision taken back: the unit is open again."""
 
     def __init__(self, removed: Decision, service: AdjudicationService, sink: ReviewSink) -> None:
@@ -74,7 +79,7 @@ class UnsettleCommand(_SavedCommand):
         self._sink.review_changed(self.removed.article_id)
 
 
-class AcceptAgreementsCommand(_SavedCommand):
+class AcceptAgreementsCommand(ReviewCommand):
     """Every agreed unit of an article accepted in one step; undo takes them all back."""
 
     def __init__(

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QKeyEvent,
+    QKeySequence,
     QResizeEvent,
     QShowEvent,
     QUndoStack,
@@ -300,14 +301,22 @@ class ReviewUnitsModel(QAbstractTableModel):
         return None
 
 
+# The window's Ctrl shortcuts that act on the claim selected in the article (Claim > Adjust Span to
+# Selection): the review keeps them, as it keeps digits and Delete.
+CLAIM_CTRL_SHORTCUTS = (QKeySequence("Ctrl+Shift+A"),)
+
+
 def shields_from_window(event: QKeyEvent) -> bool:
     """Whether a key pressed in the review must not reach the window's shortcuts, which act on the
     claim selected in the article: digits tag, Alt+digits set its confidence, [ and ] step it,
-    Delete deletes it. Typed characters and Delete stay in the review; Ctrl shortcuts (undo, menus),
-    Alt+letter menu keys and F1 still reach the window."""
+    Delete deletes it, Ctrl+Shift+A moves its span. Typed characters, Delete and those Ctrl keys
+    stay in the review; other Ctrl shortcuts (undo, menus), Alt+letter menu keys and F1 still reach
+    the window."""
     key = event.key()
     modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
     if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        return True
+    if any(s[0].key() == key and s[0].keyboardModifiers() == modifiers for s in CLAIM_CTRL_SHORTCUTS):
         return True
     if key >= Qt.Key.Key_Escape or modifiers & (
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier

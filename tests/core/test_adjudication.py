@@ -230,11 +230,12 @@ def test_a_unit_whose_claims_changed_after_the_decision_is_stale(project: Projec
     assert units[1].decision == on_second  # still shown, for the reviewer to look again
     # The first unit, where all three now agree, is no longer settled but is no disagreement either.
     assert not units[0].disagreement and units[1].disagreement
-    assert project.adjudication.progress([article.id])[article.id] == ArticleProgress(0, 2, 1)
+    # Both stale; the third unit's rejection, its claim gone, keeps nothing in the reviewed layer.
+    assert project.adjudication.progress([article.id])[article.id] == ArticleProgress(0, 2, 1, stale=2)
 
     # Deciding again settles it.
     article.settle(list(units[1].claim_ids), "accepted", article.b2)
-    assert project.adjudication.progress([article.id])[article.id] == ArticleProgress(1, 2, 0)
+    assert project.adjudication.progress([article.id])[article.id] == ArticleProgress(1, 2, 0, stale=1)
 
 
 def test_a_colleagues_edit_merged_in_after_the_decision_makes_it_stale_even_if_older(
@@ -284,6 +285,7 @@ def test_progress_covers_every_article_and_agrees_with_the_review_list(
         assert counts.total_units == len(units)
         assert counts.settled == sum(u.settled for u in units)
         assert counts.disagreements_left == sum(u.disagreement and not u.settled for u in units)
+        assert counts.stale == sum(u.stale for u in units)
 
 
 def test_unsettle_and_restore_give_back_exactly_the_same_decision(project: Project, article: Article) -> None:
@@ -402,7 +404,7 @@ def test_a_decided_unit_that_splits_or_joins_another_is_stale_in_every_part(
     assert units[1].decision == on_second and units[1].stale  # what is left of the decided unit
     assert units[2].stale  # two decisions reach it
     assert units[2].decision in (on_second, on_third)
-    assert project.adjudication.progress([article.id])[article.id] == ArticleProgress(0, 3, 2)
+    assert project.adjudication.progress([article.id])[article.id] == ArticleProgress(0, 3, 2, stale=2)
 
     # Settling the joined unit replaces both decisions; undo puts both back exactly.
     _, joined, replaced = article.settle([article.a3, article.b2], "accepted", article.b2)
@@ -447,9 +449,9 @@ def test_a_decision_whose_claims_were_all_deleted_stays_listed_stale_until_taken
     assert orphan.claim_ids == () and orphan.start == SECOND[0]
     assert orphan.decision.reviewed is not None and orphan.decision.reviewed.confidence == 1
     assert rejected.id not in {u.decision.id for u in units if u.decision}
-    # Progress counts units of claims: the list and every article's count agree.
-    assert review_progress(units) == ArticleProgress(0, 1, 0)
-    assert project.adjudication.progress()[article.id] == ArticleProgress(0, 1, 0)
+    # Progress counts units of claims, and the orphan as stale: the list and every article's count agree.
+    assert review_progress(units) == ArticleProgress(0, 1, 0, stale=1)
+    assert project.adjudication.progress()[article.id] == ArticleProgress(0, 1, 0, stale=1)
 
     project.adjudication.unsettle(kept.id)
     assert table(project.path, "reviewed_claim") == []
@@ -492,6 +494,8 @@ def test_accepting_many_units_at_once_is_one_transaction_that_undo_takes_back(
     # A unit whose chosen version is not one of its claims refuses the whole step.
     with pytest.raises(AdjudicationError):
         project.adjudication.accept_agreements(
-            article.id, [([article.a3], article.a3), ([article.a2], article.b2)], decided_by=article.reviewer.id
+            article.id,
+            [([article.a3], article.a3), ([article.a2], article.b2)],
+            decided_by=article.reviewer.id,
         )
     assert [r["outcome"] for r in table(project.path, "review_decision")] == ["rejected"]

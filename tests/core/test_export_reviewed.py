@@ -280,6 +280,46 @@ def test_the_cli_exports_each_layer(
     assert "status" not in header(out) and len(read(out)) == 8
 
 
+def test_the_cli_warns_of_reviewed_units_that_changed_after_they_were_decided(
+    tmp_path: Path, reviewed: Reviewed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, claims = reviewed.project, reviewed.claims
+    out = tmp_path / "cli.csv"
+    base = ["export", "--project", str(project.path), "--out", str(out)]
+    assert main([*base, "--layer", "all"]) == 0
+    assert capsys.readouterr().err == ""  # every decision still holds
+    assert project.exchange.changed_since_decided() == (0, 0)
+
+    project.claims.update(claims["b1"], confidence=1)  # the version the first unit accepted
+    project.claims.update(claims["a3"], confidence=5)  # the rejected unit's only claim
+    project.claims.delete(claims["a5"])  # the sales decision keeps its reviewed claim, with no claim left
+    talks = project.adjudication.progress([reviewed.talks])[reviewed.talks]
+    assert (talks.settled, talks.stale) == (1, 2)
+    assert project.adjudication.progress([reviewed.sales])[reviewed.sales].stale == 1
+    assert project.exchange.changed_since_decided() == (3, 2)
+
+    for layer in ("reviewed", "all"):
+        out.unlink()
+        assert main([*base, "--layer", layer]) == 0
+        captured = capsys.readouterr()
+        assert captured.err.splitlines() == [
+            "warning: 3 reviewed units in 2 articles changed after they were decided;"
+            " Review > Review Disagreements shows them marked ⚠"
+        ]
+        assert "wrote" in captured.out
+        assert {row["claim_id"] for row in read(out)} >= set(
+            reviewed.reviewed.values()
+        )  # written all the same
+
+    assert main([*base, "--layer", "reviewed", "--article", reviewed.sales]) == 0
+    assert capsys.readouterr().err == (
+        "warning: 1 reviewed unit in 1 article changed after it was decided;"
+        " Review > Review Disagreements shows it marked ⚠\n"
+    )
+    assert main(base) == 0  # the annotators' claims alone: no reviewed layer to warn of
+    assert capsys.readouterr().err == ""
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

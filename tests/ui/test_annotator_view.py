@@ -501,3 +501,32 @@ def test_at_the_windows_first_size_the_list_says_whose_each_claim_is(qtbot, sett
     assert not table.isColumnHidden(ANNOTATOR_COLUMN)
     header = table.horizontalHeader()
     assert header.sectionSize(ANNOTATOR_COLUMN) >= header.fontMetrics().horizontalAdvance("Annotator")
+
+
+def test_blind_mode_keeps_my_own_edits_undoable_but_not_an_edit_of_a_colleagues_claim(
+    qtbot, settings, project_path
+):
+    window = make_window(qtbot, settings, project_path)
+    view = window.article_view
+    view.select_span(100, 120)
+    qtbot.keyClick(view, Qt.Key.Key_2)  # a claim of mine
+    mine = window.undo_stack.undoText()
+    assert mine.startswith("Tag")
+
+    window.annotator_view.blind_action.setChecked(True)
+    assert window.undo_stack.count() == 1 and window.undo_stack.undoText() == mine
+    assert "undo history" not in window.statusBar().currentMessage()
+    window.annotator_view.blind_action.setChecked(False)
+
+    (ben_claim,) = view.claim_ids_at(ONLY_BEN)
+    window.controller.edit_claim(ben_claim, {"confidence": 5})  # edited while everyone's claims are shown
+    assert window.undo_stack.count() == 2
+
+    window.annotator_view.blind_action.setChecked(True)
+
+    assert not window.undo_stack.canUndo() and window.undo_action.text() == "&Undo"
+    assert "undo history was cleared" in window.statusBar().currentMessage()
+    reopened = Project.open(project_path)
+    article_id = window.controller.article.id
+    assert {c.annotator_name: c.confidence for c in reopened.claims.for_article(article_id)}["Ben"] == 5
+    reopened.close()

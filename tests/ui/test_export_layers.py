@@ -122,3 +122,49 @@ def test_the_window_exports_the_chosen_layer(qtbot, settings, tmp_path: Path) ->
         ("Ben", "accepted"),
     ]
     assert "Exported 3 claims" in window.statusBar().currentMessage()
+
+
+def test_exporting_the_reviewed_layer_warns_of_units_that_changed_after_they_were_decided(
+    qtbot, settings, tmp_path: Path
+) -> None:
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite", annotator="Ana")
+    article = tmp_path / "talks.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    window.import_files([article])
+    project = window.project
+    assert project is not None
+    article_id = window.controller.article.id
+    type_id = window.controller.codebook.active_types[0].id
+    ana, ben = project.annotator("Ana"), project.annotator("Ben")
+    claims = [
+        project.claims.create(
+            article_id=article_id, annotator_id=who.id, start=0, end=8, source_type_id=type_id, confidence=3
+        )[1].id
+        for who in (ana, ben)
+    ]
+    project.adjudication.settle(article_id, claims, "accepted", claims[1], decided_by=ana.id)
+
+    def reviewed_only(dialog: ExportDialog) -> None:
+        dialog.layer_choice.setCurrentIndex(1)
+
+    first = tmp_path / "holds.csv"
+    window.dialogs.dialog_scripts.append(reviewed_only)
+    window.dialogs.save_answers.append(first)
+    window.export_dataset()
+    assert first.exists() and window.dialogs.infos == []  # the decision still holds: nothing to say
+
+    project.claims.update(claims[1], confidence=5)  # the accepted version, changed since
+    out = tmp_path / "reviewed.csv"
+    window.dialogs.dialog_scripts.append(reviewed_only)
+    window.dialogs.save_answers.append(out)
+    window.export_dataset()
+
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        assert len(list(csv.DictReader(handle))) == 1  # written all the same
+    assert "Exported 1 claim" in window.statusBar().currentMessage()
+    ((title, message),) = window.dialogs.infos
+    assert title == "Export dataset"
+    assert (
+        "1 reviewed unit in 1 article changed after it was decided;"
+        " Review > Review Disagreements shows it marked ⚠"
+    ) in message

@@ -283,6 +283,27 @@ def test_blind_mode_hides_the_review_and_disables_opening_it(qtbot, window) -> N
     assert window.review_action.isEnabled()
 
 
+def test_blind_mode_leaves_no_earlier_review_decision_within_reach_of_undo(
+    qtbot, window, ids, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    dock = open_review(window)
+    path = tmp_path / "p.sqlite"
+    press(qtbot, dock, Qt.Key.Key_N)
+    press(qtbot, dock, Qt.Key.Key_2)  # accept Ben's version
+    press(qtbot, dock, Qt.Key.Key_U)  # taken back...
+    window.undo_stack.undo()  # ...and settled again: a redo step is left above it too
+    assert window.undo_stack.undoText() == "Accept Ben's version" and window.undo_stack.canRedo()
+
+    window.annotator_view.blind_action.setChecked(True)
+
+    assert "Ben" not in window.undo_action.text() and "Ben" not in window.redo_action.text()
+    assert not window.undo_action.isEnabled() and not window.redo_action.isEnabled()
+    while window.undo_stack.canUndo():
+        window.undo_stack.undo()
+    assert rows(path, "SELECT outcome FROM review_decision") == [("accepted",)]  # the decision stands
+    assert "undo history was cleared" in window.statusBar().currentMessage()
+
+
 def claim_rows(path: Path) -> list[tuple[object, ...]]:
     return rows(path, 'SELECT id, start, "end", source_type_id, confidence FROM claim ORDER BY id')
 
@@ -309,6 +330,26 @@ def test_no_key_in_the_review_list_reaches_the_windows_claim_shortcuts(  # type:
 
     assert claim_rows(path) == before
     assert window.undo_stack.count() == 0 or window.undo_stack.undoText().startswith("Accept")
+
+
+def test_adjust_span_typed_in_the_review_list_does_not_move_the_claim_selected_in_the_article(  # type: ignore[no-untyped-def]
+    qtbot, window, ids, tmp_path
+) -> None:
+    dock = open_review(window)
+    path = tmp_path / "p.sqlite"
+    press(qtbot, dock, Qt.Key.Key_N)  # the second sentence's unit: its claim is selected in the article
+    assert window.claim_panel.selected_claim_id() is not None
+    window.article_view.select_span(*SPANS[2])  # other text selected: Adjust Span would move the claim there
+    dock.panel.table.setFocus()
+    before = claim_rows(path)
+    (sequence,) = window.adjust_action.shortcuts()  # Ctrl+Shift+A, as the window binds it
+
+    combination = sequence[0]
+    press(qtbot, dock, combination.key(), combination.keyboardModifiers())
+
+    assert claim_rows(path) == before
+    assert window.undo_stack.count() == 0
+    assert QApplication.focusWidget() is dock.panel.table
 
 
 @pytest.mark.parametrize("key", [Qt.Key.Key_1, Qt.Key.Key_Delete, Qt.Key.Key_BracketLeft])
