@@ -4,664 +4,43 @@ editor of the selected claim. It only shows claims and asks for changes; the mai
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
-from PySide6.QtCore import (
-    QEvent,
-    QItemSelection,
-    QItemSelectionModel,
-    QModelIndex,
-    QObject,
-    QPointF,
-    QRect,
-    QSize,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QIcon,
-    QKeyEvent,
-    QPainter,
-    QPalette,
-    QTextLayout,
-    QTextOption,
-)
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLayout,
-    QLayoutItem,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from annotator.domain.codebook import DEFAULT_CONFIDENCE_LABELS, Codebook, ConfidenceLevel, SourceType
+from annotator.domain.codebook import Codebook, SourceType
 from annotator.domain.records import Claim
 from annotator.ui import icons
-from annotator.ui.claim_cells import ClaimCellDelegate
+from annotator.ui.claim_editor import ClaimEditor
 from annotator.ui.claims_model import (
     ANNOTATOR_COLUMN,
-    ARTICLE_ORDER,
     CLAIM_ID_ROLE,
     CONFIDENCE_COLUMN,
     QUOTE_COLUMN,
     TYPE_COLUMN,
     ClaimsTableModel,
 )
+from annotator.ui.claims_table import ClaimsTable
 from annotator.ui.look import plain_tooltip, swatch_icon
+from annotator.ui.tag_controls import DEFAULT_LEVELS, ConfidencePicker, GridFlowLayout, heading, muted_label
 
-_DEFAULT_LEVELS = tuple(
-    ConfidenceLevel(v, label) for v, label in enumerate(DEFAULT_CONFIDENCE_LABELS, start=1)
-)
 # Below this many claims the list refilters on every keystroke; above it, once typing pauses.
 _INSTANT_FILTER_LIMIT = 5_000
 _FILTER_DELAY_MS = 150
 _QUOTE_ORDER_AHEAD_FROM = 5_000  # claims; below this the first sort by quote is instant anyway
-
-
-def _heading(text: str) -> QLabel:
-    """A section title: small capitals, a little bolder, in the muted placeholder colour."""
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    font = QFont(label.font())
-    font.setCapitalization(QFont.Capitalization.SmallCaps)
-    font.setWeight(QFont.Weight.DemiBold)
-    font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 106)
-    label.setFont(font)
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
-
-
-def _muted_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
-
-
-def _key_hint(count: int) -> str:
-    keys = min(count, 9)
-    if keys == 0:
-        return "Add a source type to the codebook to tag claims"
-    keys_text = "1" if keys == 1 else "1\u2013" + str(keys)  # an en dash
-    return f"Select text in the article and press {keys_text} to tag a claim"
-
-
-class _GridFlowLayout(QLayout):
-    """Equal-width cells, as many columns as fit: long type names wrap to more rows instead of being cut."""
-
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self._gap = spacing
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
-
-    def sizeHint(self) -> QSize:
-        cell = self._cell()
-        columns = min(len(self._items), 2) or 1
-        return QSize(
-            columns * cell.width() + (columns - 1) * self._gap, self.heightForWidth(columns * cell.width())
-        )
-
-    def minimumSize(self) -> QSize:
-        # One column is always possible, so the narrowest cell is the narrowest the layout gets.
-        cell = self._cell()
-        return QSize(cell.width(), cell.height())
-
-    def _cell(self) -> QSize:
-        width = max((item.sizeHint().width() for item in self._items), default=0)
-        height = max((item.sizeHint().height() for item in self._items), default=0)
-        return QSize(width, height)
-
-    def _arrange(self, rect: QRect, *, move: bool) -> int:
-        if not self._items:
-            return 0
-        cell = self._cell()
-        columns = max(1, min(len(self._items), (rect.width() + self._gap) // (cell.width() + self._gap)))
-        width = (rect.width() - (columns - 1) * self._gap) / columns
-        rows = math.ceil(len(self._items) / columns)
-        if move:
-            for number, item in enumerate(self._items):
-                row, column = divmod(number, columns)
-                left = rect.x() + round(column * (width + self._gap))
-                right = rect.x() + round(column * (width + self._gap) + width)
-                item.setGeometry(
-                    QRect(left, rect.y() + row * (cell.height() + self._gap), right - left, cell.height())
-                )
-        return rows * cell.height() + (rows - 1) * self._gap
-
-
-class _ConfidencePicker(QWidget):
-    """Five checkable level buttons in a row and the selected level's label beside them."""
-
-    sig_confidence_changed = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._levels: tuple[ConfidenceLevel, ...] = ()
-        self._value = 3
-        self._group = QButtonGroup(self)
-        self._group.setExclusive(True)
-        self._group.idClicked.connect(self._on_clicked)
-        self._buttons_row = QHBoxLayout()
-        self._buttons_row.setSpacing(4)
-        self._label = _muted_label()
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addLayout(self._buttons_row)
-        row.addSpacing(8)
-        row.addWidget(self._label, 1)
-        self.buttons: list[QToolButton] = []
-        self.set_levels(_DEFAULT_LEVELS)
-
-    @property
-    def value(self) -> int:
-        return self._value
-
-    def set_levels(self, levels: Sequence[ConfidenceLevel]) -> None:
-        levels = tuple(levels) or _DEFAULT_LEVELS
-        if levels == self._levels:
-            return
-        self._levels = levels
-        for button in self.buttons:
-            self._group.removeButton(button)
-            self._buttons_row.removeWidget(button)
-            button.hide()
-            button.deleteLater()
-        self.buttons = []
-        for level in self._levels:
-            button = QToolButton(self)
-            button.setText(str(level.value))
-            button.setCheckable(True)
-            # Clicking must not take the focus (and the visible selection) away from the article.
-            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            button.setMinimumSize(QSize(30, 26))
-            button.setToolTip(plain_tooltip(f"{level.value} · {level.label}"))
-            button.setAccessibleName(f"Confidence {level.value}, {level.label}")
-            self._group.addButton(button, level.value)
-            self._buttons_row.addWidget(button)
-            self.buttons.append(button)
-        values = [level.value for level in self._levels]
-        self.set_value(self._value if self._value in values else values[len(values) // 2])
-
-    def set_value(self, value: int) -> None:
-        button = self._group.button(value)
-        if button is None:
-            return
-        self._value = value
-        button.setChecked(True)
-        self._label.setText(next(level.label for level in self._levels if level.value == value))
-
-    def _on_clicked(self, value: int) -> None:
-        if value != self._value:
-            self.set_value(value)
-            self.sig_confidence_changed.emit(value)
-
-
-class _QuoteView(QWidget):
-    """A quote as plain, wrapped text, the last line elided, beside a bar in the type colour.
-
-    Its height is fixed at MAX_LINES lines so that the list above does not jump as the selection moves.
-    """
-
-    MAX_LINES = 3
-    _BAR = 3
-    _PAD = 8
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._text = ""
-        self._placeholder = ""
-        self._accent: QColor | None = None
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self._fix_height()
-
-    def text(self) -> str:
-        return self._text
-
-    def set_quote(self, text: str, accent: str | None = None) -> None:
-        self._text = text
-        self._accent = QColor(accent) if accent else None
-        self.setToolTip(plain_tooltip(text) if text else "")
-        self.setAccessibleDescription(text or self._placeholder)
-        self.update()
-
-    def set_placeholder(self, text: str) -> None:
-        self._placeholder = text
-        if not self._text:
-            self.setAccessibleDescription(text)
-        self.update()
-
-    def sizeHint(self) -> QSize:
-        return QSize(240, self.height())
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(80, self.height())
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.FontChange:
-            self._fix_height()
-        super().changeEvent(event)
-
-    def _fix_height(self) -> None:
-        self.setFixedHeight(self.MAX_LINES * math.ceil(QFontMetricsF(self.font()).lineSpacing()) + 4)
-
-    def _shown_font(self) -> QFont:
-        font = QFont(self.font())
-        font.setItalic(not self._text)  # the placeholder hint reads as a hint
-        return font
-
-    def _lines(self, width: int) -> tuple[list[tuple[int, int]], QTextLayout]:
-        """(start, length) of the lines that fit, and the layout; line breaks in the quote are kept."""
-        shown = self._text or self._placeholder
-        text = shown.replace("\r\n", "\u2028").replace("\n", "\u2028").replace("\r", "\u2028")
-        layout = QTextLayout(text, self._shown_font())
-        option = QTextOption()
-        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        layout.setTextOption(option)
-        lines: list[tuple[int, int]] = []
-        layout.beginLayout()
-        spacing = QFontMetricsF(self.font()).lineSpacing()
-        while True:
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(max(10, width))
-            line.setPosition(QPointF(0, len(lines) * spacing))
-            lines.append((line.textStart(), line.textLength()))
-            if len(lines) > self.MAX_LINES:
-                break
-        layout.endLayout()
-        return lines, layout
-
-    def paintEvent(self, event: Any) -> None:
-        painter = QPainter(self)
-        left = self._BAR + self._PAD
-        painter.setFont(self._shown_font())
-        if not self._text:
-            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        width = self.width() - left
-        lines, layout = self._lines(width)
-        if self._accent is not None:
-            shown_lines = min(len(lines), self.MAX_LINES)
-            bar_height = round(shown_lines * QFontMetricsF(self._shown_font()).lineSpacing())
-            painter.fillRect(QRect(0, 2, self._BAR, bar_height), self._accent)
-        elide = len(lines) > self.MAX_LINES
-        text = layout.text()
-        metrics = painter.fontMetrics()
-        for number, (start, _length) in enumerate(lines[: self.MAX_LINES]):
-            line = layout.lineAt(number)
-            if elide and number == self.MAX_LINES - 1:
-                rest = text[start:].replace("\u2028", " ⏎ ")
-                elided = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
-                top = round(line.y())
-                painter.drawText(
-                    QRect(left, top + 2, width, metrics.height()), Qt.AlignmentFlag.AlignLeft, elided
-                )
-            else:
-                line.draw(painter, QPointF(left, 2))
-        painter.end()
-
-
-class _ClaimsTable(QTableView):
-    """The claims list: Enter opens the editor, Delete asks to delete, and an empty list says why it is."""
-
-    sig_open_requested = Signal()
-    sig_delete_requested = Signal()
-
-    _QUOTE_SHARE = 0.38  # the quote is what people scan: it keeps this much of a narrow panel
-    _WIDE_ENOUGH = 340  # below this the optional columns hide (every header still fits above it)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.placeholder_text = ""
-        self._natural_widths: dict[int, int] = {}
-        self._minimum_widths: dict[int, int] = {}
-        self._optional: dict[int, bool] = {}  # column: whether it is worth showing when there is room
-
-    def set_column_widths(self, natural: dict[int, int], minimum: dict[int, int]) -> None:
-        """Widths the other columns get when there is room and at the least; the quote column stretches."""
-        self._natural_widths, self._minimum_widths = dict(natural), dict(minimum)
-        self.fit_columns()
-
-    def set_optional_column(self, column: int, wanted: bool) -> None:
-        """Show `column` only when `wanted` and the table is wide enough."""
-        self._optional[column] = wanted
-        self.fit_columns()
-
-    def fit_columns(self) -> None:
-        """Give the columns their natural widths, or shrink them alike so the quote keeps its share."""
-        available = self.viewport().width()
-        for column, wanted in self._optional.items():
-            self.setColumnHidden(column, not (wanted and available >= self._WIDE_ENOUGH))
-        shown = {c: w for c, w in self._natural_widths.items() if not self.isColumnHidden(c)}
-        room = available - max(120, round(available * self._QUOTE_SHARE))
-        total = sum(shown.values())
-        scale = 1.0 if total <= room or total == 0 else max(0, room) / total
-        for column, width in shown.items():
-            self.setColumnWidth(column, max(self._minimum_widths.get(column, 40), int(width * scale)))
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self.fit_columns()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.currentIndex().isValid() and event.modifiers() == Qt.KeyboardModifier.NoModifier:
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.sig_open_requested.emit()
-                return
-            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                self.sig_delete_requested.emit()
-                return
-        super().keyPressEvent(event)
-
-    def paintEvent(self, event: Any) -> None:
-        super().paintEvent(event)
-        model = self.model()
-        if model is not None and model.rowCount() == 0 and self.placeholder_text:
-            painter = QPainter(self.viewport())
-            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(
-                self.viewport().rect().adjusted(12, 12, -12, -12),
-                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-                self.placeholder_text,
-            )
-            painter.end()
-
-
-class _ClaimEditor(QWidget):
-    """Edits one claim. Emits each change once: combos at once, text fields when editing finishes."""
-
-    sig_claim_edit_requested = Signal(str, dict)
-    sig_claim_delete_requested = Signal(str)
-    sig_span_adjust_requested = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._codebook: Codebook | None = None
-        self._claim: Claim | None = None
-        # What the fields showed when loaded or last emitted: the yardstick for "the value changed".
-        self._committed: dict[str, Any] = {}
-        # What the combos hold, so that showing another claim refills them only when their items differ.
-        self._type_items: list[tuple[str | None, str, Any]] | None = None
-        self._level_items: list[tuple[str, Any]] | None = None
-
-        self.quote_view = _QuoteView(self)
-        self.quote_view.setAccessibleName("Quote")
-
-        self.type_combo = QComboBox(self)
-        self.type_combo.setAccessibleName("Source type")
-        self.type_combo.activated.connect(self._on_type_activated)
-        self.confidence_combo = QComboBox(self)
-        self.confidence_combo.setAccessibleName("Confidence")
-        self.confidence_combo.activated.connect(self._on_confidence_activated)
-        for combo in (self.type_combo, self.confidence_combo):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(8)
-            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-        self.source_edit = QLineEdit(self)
-        self.source_edit.setPlaceholderText("e.g. a defense spokesperson")
-        self.source_edit.setAccessibleName("Source as named")
-        self.source_edit.editingFinished.connect(lambda: self._commit_text("source"))
-        self.cue_edit = QLineEdit(self)
-        self.cue_edit.setPlaceholderText("e.g. according to")
-        self.cue_edit.setAccessibleName("Attribution cue")
-        self.cue_edit.editingFinished.connect(lambda: self._commit_text("cue"))
-        self.comment_edit = QPlainTextEdit(self)
-        self.comment_edit.setAccessibleName("Comment")
-        self.comment_edit.setPlaceholderText("Anything a reviewer should know")
-        self.comment_edit.setTabChangesFocus(True)
-        line = QFontMetricsF(self.comment_edit.font()).lineSpacing()
-        self.comment_edit.setFixedHeight(math.ceil(line * 3 + 2 * self.comment_edit.frameWidth() + 10))
-        for widget in (self.source_edit, self.cue_edit, self.comment_edit):
-            widget.installEventFilter(self)
-
-        self.adjust_button = QPushButton("Adjust span to selection", self)
-        icons.set_icon_later(self.adjust_button.setIcon, "mdi6.arrow-expand-horizontal")
-        self.adjust_button.setToolTip("Move this claim's span to the text selected in the article")
-        self.adjust_button.setAccessibleName("Adjust span to selection")
-        self.adjust_button.clicked.connect(self._on_adjust)
-        self.delete_button = QPushButton("Delete", self)
-        icons.set_icon_later(self.delete_button.setIcon, "mdi6.delete-outline")
-        self.delete_button.setToolTip("Delete this claim (Delete key in the list; undo brings it back)")
-        self.delete_button.setAccessibleName("Delete claim")
-        self.delete_button.clicked.connect(self._on_delete)
-
-        self._form = QFormLayout()
-        self._form.setContentsMargins(0, 0, 0, 0)
-        self._form.setHorizontalSpacing(10)
-        self._form.setVerticalSpacing(6)
-        self._form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self._form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for text, field in (
-            ("Type", self.type_combo),
-            ("Confidence", self.confidence_combo),
-            ("Source as named", self.source_edit),
-            ("Attribution cue", self.cue_edit),
-            ("Comment", self.comment_edit),
-        ):
-            label = QLabel(text)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setBuddy(field)
-            self._form.addRow(label, field)
-
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
-        buttons.addWidget(self.adjust_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.delete_button)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(8)
-        layout.addWidget(self.quote_view)
-        layout.addLayout(self._form)
-        layout.addLayout(buttons)
-
-        self._fields: tuple[QWidget, ...] = (
-            self.type_combo,
-            self.confidence_combo,
-            self.source_edit,
-            self.cue_edit,
-            self.comment_edit,
-            self.adjust_button,
-            self.delete_button,
-        )
-        self.show_claim(None)
-
-    @property
-    def claim_id(self) -> str | None:
-        return self._claim.id if self._claim is not None else None
-
-    def set_codebook(self, codebook: Codebook) -> None:
-        self._codebook = codebook
-        self.quote_view.set_placeholder(_key_hint(len(codebook.active_types)))
-        self._fill_combos()
-
-    def show_claim(self, claim: Claim | None) -> None:
-        """Show `claim` (or nothing) without emitting; fields keep their text when it did not change."""
-        self._claim = claim
-        for widget in self._fields:
-            widget.setEnabled(claim is not None)
-        if claim is None:
-            self._committed = {}
-            self.quote_view.set_quote("")
-            for edit in (self.source_edit, self.cue_edit):
-                edit.clear()
-            self.comment_edit.clear()
-            self.type_combo.setCurrentIndex(-1)
-            self.confidence_combo.setCurrentIndex(-1)
-            return
-        self._committed = {
-            "source_type_id": claim.source_type_id,
-            "confidence": claim.confidence,
-            # Stripped, as _text_of reads the fields: stray spaces in stored text are no edit.
-            "source": claim.source.strip(),
-            "cue": claim.cue.strip(),
-            "comment": claim.comment.strip(),
-        }
-        source_type = self._codebook.type_by_id(claim.source_type_id) if self._codebook else None
-        self.quote_view.set_quote(claim.quote, source_type.colour if source_type else None)
-        self._fill_combos()
-        for edit, value in ((self.source_edit, claim.source), (self.cue_edit, claim.cue)):
-            if edit.text() != value:
-                edit.setText(value)
-        if self.comment_edit.toPlainText() != claim.comment:
-            self.comment_edit.setPlainText(claim.comment)
-
-    def commit_pending(self) -> None:
-        """Emit text fields still being edited, before the editor moves to another claim."""
-        for field in ("source", "cue", "comment"):
-            self._commit_text(field)
-
-    def focus_first_field(self) -> None:
-        if self._claim is not None:
-            self.type_combo.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusOut and watched is self.comment_edit:
-            self._commit_text("comment")
-        elif (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Escape
-            and self._claim is not None
-        ):
-            # Escape takes back what was typed since the last commit.
-            field = self._text_field_of(watched)
-            if field is not None and self._text_of(field) != self._committed.get(field):
-                self._set_text(field, self._committed[field])
-                return True
-        return super().eventFilter(watched, event)
-
-    def _fill_combos(self) -> None:
-        """Active types and the codebook's levels, plus the claim's own value if the codebook lacks it."""
-        claim, codebook = self._claim, self._codebook
-        types: list[SourceType] = list(codebook.active_types) if codebook else []
-        extra_type = None
-        if claim is not None and claim.source_type_id not in {t.id for t in types}:
-            extra_type = codebook.type_by_id(claim.source_type_id) if codebook else None
-        # (colour or None, text, id) of each item; the combos are refilled only when these change.
-        type_items: list[tuple[str | None, str, Any]] = [(t.colour, t.name, t.id) for t in types]
-        if claim is not None and extra_type is not None:
-            type_items.append((extra_type.colour, f"{extra_type.name} (retired)", extra_type.id))
-        elif claim is not None and claim.source_type_id not in {item[2] for item in type_items}:
-            type_items.append((None, "(unknown type)", claim.source_type_id))
-        if type_items != self._type_items:
-            self._type_items = type_items
-            self.type_combo.clear()
-            for colour, text, type_id in type_items:
-                if colour is None:
-                    self.type_combo.addItem(text, type_id)
-                else:
-                    self.type_combo.addItem(swatch_icon(colour), text, type_id)
-
-        levels = codebook.confidence_levels if codebook and codebook.confidence_levels else _DEFAULT_LEVELS
-        level_items = [(f"{level.value} · {level.label}", level.value) for level in levels]
-        if claim is not None and claim.confidence not in {value for _, value in level_items}:
-            level_items.append((str(claim.confidence), claim.confidence))
-        if level_items != self._level_items:
-            self._level_items = level_items
-            self.confidence_combo.clear()
-            for text, value in level_items:
-                self.confidence_combo.addItem(text, value)
-
-        if claim is not None:
-            type_index = self.type_combo.findData(claim.source_type_id)
-            confidence_index = self.confidence_combo.findData(claim.confidence)
-        else:
-            type_index = confidence_index = -1
-        if self.type_combo.currentIndex() != type_index:
-            self.type_combo.setCurrentIndex(type_index)
-        if self.confidence_combo.currentIndex() != confidence_index:
-            self.confidence_combo.setCurrentIndex(confidence_index)
-
-    def _emit_if_changed(self, field: str, value: Any) -> None:
-        if self._claim is None or self._committed.get(field) == value:
-            return
-        self._committed[field] = value
-        self.sig_claim_edit_requested.emit(self._claim.id, {field: value})
-
-    def _on_type_activated(self, index: int) -> None:
-        self._emit_if_changed("source_type_id", self.type_combo.itemData(index))
-
-    def _on_confidence_activated(self, index: int) -> None:
-        self._emit_if_changed("confidence", self.confidence_combo.itemData(index))
-
-    def _text_field_of(self, widget: QObject) -> str | None:
-        if widget is self.source_edit:
-            return "source"
-        if widget is self.cue_edit:
-            return "cue"
-        return "comment" if widget is self.comment_edit else None
-
-    def _text_of(self, field: str) -> str:
-        if field == "comment":
-            return self.comment_edit.toPlainText().strip()
-        return (self.source_edit if field == "source" else self.cue_edit).text().strip()
-
-    def _set_text(self, field: str, value: str) -> None:
-        if field == "comment":
-            self.comment_edit.setPlainText(value)
-        else:
-            (self.source_edit if field == "source" else self.cue_edit).setText(value)
-
-    def _commit_text(self, field: str) -> None:
-        if self._claim is not None:
-            self._emit_if_changed(field, self._text_of(field))
-
-    def _on_adjust(self) -> None:
-        if self._claim is not None:
-            self.sig_span_adjust_requested.emit(self._claim.id)
-
-    def _on_delete(self) -> None:
-        if self._claim is not None:
-            self.sig_claim_delete_requested.emit(self._claim.id)
 
 
 class ClaimPanel(QWidget):
@@ -691,14 +70,14 @@ class ClaimPanel(QWidget):
         # Tag buttons
         self.type_buttons: list[QPushButton] = []
         self._type_box = QWidget(self)
-        self._type_grid = _GridFlowLayout(self._type_box, spacing=6)
+        self._type_grid = GridFlowLayout(self._type_box, spacing=6)
 
         # Confidence for new claims
-        self._confidence = _ConfidencePicker(self)
+        self._confidence = ConfidencePicker(self)
         self._confidence.sig_confidence_changed.connect(self.sig_confidence_changed)
 
         # Claims list and its filters
-        self._count_label = _muted_label()
+        self._count_label = muted_label()
         self._count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText("Filter claims…")
@@ -729,10 +108,10 @@ class ClaimPanel(QWidget):
             combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.annotator_filter.addItem("All annotators", None)
 
-        self.table_view = _ClaimsTable(self)
+        self.table_view = ClaimsTable(self)
 
         # Editor of the selected claim
-        self.editor = _ClaimEditor(self)
+        self.editor = ClaimEditor(self)
         self.editor.sig_claim_edit_requested.connect(self.sig_claim_edit_requested)
         self.editor.sig_claim_delete_requested.connect(self.sig_claim_delete_requested)
         self.editor.sig_span_adjust_requested.connect(self.sig_span_adjust_requested)
@@ -740,7 +119,7 @@ class ClaimPanel(QWidget):
         self._setup_table()
 
         self._build_layout()
-        self.set_codebook(Codebook((), _DEFAULT_LEVELS))
+        self.set_codebook(Codebook((), DEFAULT_LEVELS))
         self._update_count()
 
     # --- public API -------------------------------------------------------------------------------------
@@ -833,36 +212,8 @@ class ClaimPanel(QWidget):
 
     def _setup_table(self) -> None:
         view = self.table_view
-        view.setModel(self.model)
-        view.setItemDelegate(ClaimCellDelegate(view))
-        view.setAccessibleName("Claims")
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setAlternatingRowColors(True)
-        view.setWordWrap(False)
-        view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        view.setShowGrid(False)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        view.setIconSize(QSize(16, 16))
+        view.set_claims_model(self.model)
         view.placeholder_text = "No claims yet"
-        rows = view.verticalHeader()
-        rows.hide()
-        # Fixed row heights: Qt never measures 100,000 rows.
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(view.fontMetrics().height() + 10)
-        view.setMinimumHeight(4 * rows.defaultSectionSize())
-        header = view.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(QUOTE_COLUMN, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(40)
-        # A third click on a header goes back to article order (the model's ARTICLE_ORDER, column -1).
-        header.setSortIndicatorClearable(True)
-        header.setSortIndicator(ARTICLE_ORDER, Qt.SortOrder.AscendingOrder)
-        view.setSortingEnabled(True)
         view.set_optional_column(ANNOTATOR_COLUMN, False)  # until a second annotator shows up
         view.selectionModel().selectionChanged.connect(self._on_selection_changed)
         view.doubleClicked.connect(lambda _index: self.editor.focus_first_field())
@@ -874,16 +225,16 @@ class ClaimPanel(QWidget):
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(6)
 
-        layout.addWidget(_heading("Tag selection as"))
+        layout.addWidget(heading("Tag selection as"))
         layout.addWidget(self._type_box)
         layout.addSpacing(12)
 
-        layout.addWidget(_heading("Confidence for new claims"))
+        layout.addWidget(heading("Confidence for new claims"))
         layout.addWidget(self._confidence)
         layout.addSpacing(12)
 
         title = QHBoxLayout()
-        title.addWidget(_heading("Claims"))
+        title.addWidget(heading("Claims"))
         title.addStretch(1)
         title.addWidget(self._count_label)
         layout.addLayout(title)
@@ -896,7 +247,7 @@ class ClaimPanel(QWidget):
         layout.addWidget(self.table_view, 1)
         layout.addSpacing(12)
 
-        layout.addWidget(_heading("Selected claim"))
+        layout.addWidget(heading("Selected claim"))
         layout.addWidget(self.editor)
 
     def _build_type_buttons(self, types: Sequence[SourceType]) -> None:
@@ -965,7 +316,7 @@ class ClaimPanel(QWidget):
         header_metrics = self.table_view.horizontalHeader().fontMetrics()
         padding = 18  # the cell's margins
         types = self._codebook.source_types if self._codebook else ()
-        levels = self._codebook.confidence_levels if self._codebook else _DEFAULT_LEVELS
+        levels = self._codebook.confidence_levels if self._codebook else DEFAULT_LEVELS
         contents = {
             TYPE_COLUMN: [metrics.horizontalAdvance(t.name) + 22 for t in types],  # 22: the swatch
             CONFIDENCE_COLUMN: [metrics.horizontalAdvance(f"{lv.value} · {lv.label}") for lv in levels],

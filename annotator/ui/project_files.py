@@ -1,0 +1,335 @@
+"""The File menu's commands: new, open, recent, restore; import, paste, merge, import claims and export."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotator.ui.dialogs import ARTICLE_FILTER, CSV_FILTER, PROJECT_FILTER
+from annotator.ui.look import plain_tooltip
+from annotator.ui.window_texts import menu_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from annotator.ui.main_window import MainWindow
+
+# This module loads before the window's first paint (see main_window): Qt classes and the services
+# are imported inside the methods that use them.
+
+log = logging.getLogger(__name__)
+
+RECENT_KEY = "projects/recent"
+MAX_RECENT = 8
+
+
+class ProjectFiles:
+    """The window's project file commands; they read the window's project and show results in it."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    # --- opening ------------------------------------------------------------------------------
+
+    def new_project(self) -> None:
+        window = self.window
+        path = window.dialogs.save_file("New project", PROJECT_FILTER, "Annotations.sqlite")
+        if path is None:
+            return
+        if path.suffix == "":
+            path = path.with_suffix(".sqlite")
+        if path.exists():
+            window.dialogs.error(
+                "New project", f"“{path.name}” already exists: use File > Open Project to open it."
+            )
+            return
+        self.open_project(path)
+
+    def open_project_dialog(self) -> None:
+        path = self.window.dialogs.open_file("Open project", PROJECT_FILTER)
+        if path is not None:
+            self.open_project(path)
+
+    def open_project(self, path: Path) -> bool:
+        from annotator.services.project import Project
+
+        window = self.window
+        try:
+            project = Project.open(path)
+        except Exception as error:  # refused with a message, or damaged beyond opening
+            return self.report_unopenable(path, error)
+        return window.attach_opened(project, window.annotator.name if window.annotator else "Annotator")
+
+    def report_unopenable(self, path: Path, error: Exception) -> bool:
+        """Say why `path` did not open; for a damaged project, offer a copy restored from a backup."""
+        from annotator.services.backups import damage_report
+        from annotator.services.project import NewerProjectError, NotAProjectError
+        from annotator.ui.annotation_controller import user_message
+
+        window = self.window
+        ours = not isinstance(error, NotAProjectError | NewerProjectError)
+        damage = damage_report(path) if ours and path.is_file() and path.stat().st_size else None
+        if damage is None:
+            window.dialogs.error("Cannot open the project", user_message(error))
+            return False
+        restored = window.safety.restore_copy_of_damaged(path, damage)
+        return restored is not None and self.open_project(restored)
+
+    def on_damage_found(self, path: str, damage: str) -> None:
+        window = self.window
+        if window.project is None or str(window.project.path) != path:
+            return
+        restored = window.safety.restore_copy_of_damaged(window.project.path, damage)
+        if restored is not None:
+            self.open_project(restored)
+
+    def restore_backup_dialog(self) -> None:
+        window = self.window
+        if window.project is None:
+            return
+        path = window.project.path
+        backup = window.safety.choose_backup(
+            path, f"Replace “{path.name}” with which backup? What it holds now is backed up first."
+        )
+        if backup is None:
+            return
+        window.claim_panel.commit_pending()
+        window.safety.project_closing()
+        project, window.project = window.project, None
+        project.close()  # the file is replaced underneath: no connection may stay open
+        try:
+            window.safety.restore(path, backup)
+        except Exception as error:
+            window.dialogs.error("Restore from backup", f"{error}\nThe project is as it was.")
+            self.open_project(path)
+            return
+        if self.open_project(path):
+            window.statusBar().showMessage(f"Restored the backup of {backup.describe()}.", 10000)
+
+    # --- recent projects ----------------------------------------------------------------------
+
+    def recent(self) -> list[str]:
+        value = self.window.settings.value(RECENT_KEY, [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def remember_recent(self, path: Path) -> None:
+        recent = [str(path)] + [p for p in self.recent() if p != str(path)]
+        self.window.settings.setValue(RECENT_KEY, recent[:MAX_RECENT])
+
+    def fill_recent_menu(self) -> None:
+        recent_menu = self.window.recent_menu
+        recent_menu.clear()
+        recent = [p for p in self.recent() if Path(p).exists()]
+        for path in recent:
+            action = recent_menu.addAction(menu_text(Path(path).name))
+            action.setToolTip(plain_tooltip(path))
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.window.open_project(Path(p)))
+        if not recent:
+            recent_menu.addAction("No recent projects").setEnabled(False)
+
+    # --- bringing work in ---------------------------------------------------------------------
+
+    def import_articles_dialog(self) -> None:
+        paths = self.window.dialogs.open_files("Import articles", ARTICLE_FILTER)
+        if paths:
+            self.import_files(paths)
+
+    def import_files(self, paths: list[Path]) -> list[str]:
+        """Import files one by one; each refusal is reported and the others still come in.
+
+        Several files are read and saved on a worker thread behind a progress dialog with Cancel;
+        files whose encoding needs the user's word are asked about afterwards, one by one.
+        """
+        window = self.window
+        if window.project is None:
+            return []
+        from annotator.formats.errors import ImportRejected
+        from annotator.services.articles import COMMON_ENCODINGS, EncodingUnsure, ImportResult
+        from annotator.ui.background import run_with_progress
+
+        articles = window.project.articles
+
+        def work(report: Callable[[int], bool]) -> list[tuple[Path, ImportResult | Exception]]:
+            outcomes: list[tuple[Path, ImportResult | Exception]] = []
+            for done, path in enumerate(paths, start=1):
+                try:
+                    outcomes.append((path, articles.import_file(path)))
+                except (EncodingUnsure, ImportRejected) as error:
+                    outcomes.append((path, error))
+                except Exception as error:  # not saved; the others are still reported as they went
+                    log.exception("Importing %s failed", path)
+                    outcomes.append((path, ImportRejected(path.name, f"it could not be saved ({error})")))
+                if not report(done):
+                    break
+            return outcomes
+
+        if len(paths) > 1:
+            outcomes = run_with_progress(
+                window, "Import articles", "Importing articles…", work, total=len(paths)
+            )
+        else:
+            outcomes = work(lambda _done: True)
+        imported: list[str] = []
+        problems: list[str] = []
+        for path, outcome in outcomes:
+            if isinstance(outcome, EncodingUnsure):
+                encoding = window.dialogs.choose_encoding(
+                    path.name,
+                    outcome.decoded.encoding,
+                    COMMON_ENCODINGS,
+                    lambda name, p=path: articles.preview_file(p, name),
+                )
+                if encoding is None:
+                    continue
+                try:
+                    outcome = articles.import_file(path, encoding=encoding)
+                except ImportRejected as error:
+                    outcome = error
+            if not isinstance(outcome, ImportResult):  # refused: the error says why
+                problems.append(str(outcome))
+                continue
+            imported.append(outcome.article_id)
+            if not outcome.created:
+                problems.append(f"“{path.name}” is already in the project as “{outcome.title}”.")
+        if len(outcomes) < len(paths):
+            problems.append(
+                f"Import stopped: {len(paths) - len(outcomes)} of {len(paths)} files were not read."
+            )
+        if imported:
+            window.reload_articles(select=imported[-1])
+            window._saved_now(f"Imported {len(imported)} article{'s' if len(imported) != 1 else ''}")
+        if problems:
+            window.dialogs.error("Some files were not imported", "\n".join(problems))
+        return imported
+
+    def paste_article(self) -> None:
+        window = self.window
+        if window.project is None:
+            return
+        from annotator.formats.errors import ImportRejected
+        from annotator.ui.article_dialog import PasteArticleDialog
+
+        dialog = PasteArticleDialog(window)
+        if not window.dialogs.run_dialog(dialog):
+            return
+        try:
+            result = window.project.articles.add_text(dialog.text(), title=dialog.title() or "Pasted article")
+        except ImportRejected as error:
+            window.dialogs.error("Not imported", str(error))
+            return
+        window.reload_articles(select=result.article_id)
+        if not result.created:
+            window.dialogs.error("Not added", f"This text is already in the project as “{result.title}”.")
+            return
+        window._saved_now("Article added")
+
+    def merge_project_dialog(self) -> None:
+        path = self.window.dialogs.open_file("Merge a colleague's project", PROJECT_FILTER)
+        if path is not None:
+            self.merge_project(path)
+
+    def import_claims_dialog(self) -> None:
+        from annotator.ui.claim_import import import_claims_dialog
+
+        import_claims_dialog(self.window)
+
+    def merge_project(self, path: Path) -> bool:
+        """Bring another project's work into this one, in one transaction; the other file is only read."""
+        window = self.window
+        if window.project is None:
+            return False
+        from annotator.formats.errors import ImportRejected
+        from annotator.services.project import ProjectFileError
+        from annotator.ui.background import run_with_progress
+
+        window.claim_panel.commit_pending()
+        merge = window.project.merge
+        try:
+            report = run_with_progress(
+                window, "Merge", f"Merging “{path.name}”…", lambda _report: merge.merge_from(path)
+            )
+        except (ProjectFileError, ImportRejected) as error:
+            window.dialogs.error("Not merged", str(error))
+            return False
+        if window.project is None:
+            return False
+        window.undo_stack.clear()  # undo steps refer to claims as they were before the merge
+        window.controller.reload_codebook()
+        window._rebuild_codebook_actions()
+        window.annotator_view.set_annotators(window.project.annotators())
+        shown = window.controller.article.id if window.controller.article else None
+        window.reload_articles(select=shown)
+        window._saved_now("Merged")
+        window.dialogs.info("Merged", report.summary())
+        return True
+
+    # --- export -------------------------------------------------------------------------------
+
+    def export_dataset(self) -> None:
+        window = self.window
+        if window.project is None:
+            return
+        from annotator.ui.export_dialog import ExportDialog
+
+        articles = window.project.articles.list()
+        current = next(
+            (a for a in articles if window.controller.article and a.id == window.controller.article.id), None
+        )
+        has_decisions = window.project.exchange.has_decisions()
+        options = ExportDialog(
+            window.project.annotators(), current, len(articles), window, has_decisions=has_decisions
+        )
+        if not window.dialogs.run_dialog(options):
+            return
+        layer = options.layer()
+        named = {"annotations": "claims", "reviewed": "reviewed", "all": "claims-with-status"}[layer]
+        suggested = f"{window.project.name}-{named}{'-exact' if options.exact() else ''}.csv"
+        path = window.dialogs.save_file("Export dataset", CSV_FILTER, suggested)
+        if path is None:
+            return
+        if path.suffix.lower() != ".csv":
+            # Appended, not substituted ("claims.v2" stays itself); the file dialog asked about
+            # overwriting the name it was given, not this one.
+            path = path.with_name(path.name + ".csv")
+            if path.exists() and not window.dialogs.confirm(
+                "Export dataset", f"“{path.name}” already exists. Replace it?", yes="Replace"
+            ):
+                return
+        from annotator.services.exchange import ExportCancelled
+        from annotator.ui.background import run_with_progress
+
+        exchange = window.project.exchange
+        annotators = None if options.all_annotators() else options.annotator_names()
+        article_ids = options.article_ids()
+        try:
+            count, changed = run_with_progress(
+                window,
+                "Export dataset",
+                f"Writing {path.name}…",
+                lambda progress: (
+                    exchange.export_csv(
+                        path,
+                        layer=layer,
+                        article_ids=article_ids,
+                        annotator_names=annotators,
+                        exact=options.exact(),
+                        progress=progress,
+                    ),
+                    # The reviewed layer holds stale decisions too: counted while the dialog shows.
+                    exchange.changed_since_decided(article_ids) if layer != "annotations" else None,
+                ),
+            )
+        except ExportCancelled:
+            window.statusBar().showMessage("Export cancelled: no file was written", 8000)
+            return
+        except OSError as error:
+            window.dialogs.error("Export failed", f"Cannot write “{path}”: {error.strerror or error}")
+            return
+        exported = f"Exported {count} claim{'s' if count != 1 else ''} to {path}"
+        window.statusBar().showMessage(exported, 8000)
+        if changed is not None and changed.units:
+            window.dialogs.info("Export dataset", f"{exported}.\n\nWarning: {changed.warning()}.")

@@ -1,0 +1,181 @@
+"""Tagging controls: the type buttons' grid layout, the confidence picker and the panel's small labels."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QLayout, QLayoutItem, QToolButton, QWidget
+
+from annotator.domain.codebook import DEFAULT_CONFIDENCE_LABELS, ConfidenceLevel
+from annotator.ui.look import plain_tooltip
+
+DEFAULT_LEVELS = tuple(
+    ConfidenceLevel(v, label) for v, label in enumerate(DEFAULT_CONFIDENCE_LABELS, start=1)
+)
+
+
+def heading(text: str) -> QLabel:
+    """A section title: small capitals, a little bolder, in the muted placeholder colour."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = QFont(label.font())
+    font.setCapitalization(QFont.Capitalization.SmallCaps)
+    font.setWeight(QFont.Weight.DemiBold)
+    font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 106)
+    label.setFont(font)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+def muted_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+def key_hint(count: int) -> str:
+    keys = min(count, 9)
+    if keys == 0:
+        return "Add a source type to the codebook to tag claims"
+    keys_text = "1" if keys == 1 else "1\u2013" + str(keys)  # an en dash
+    return f"Select text in the article and press {keys_text} to tag a claim"
+
+
+class GridFlowLayout(QLayout):
+    """Equal-width cells, as many columns as fit: long type names wrap to more rows instead of being cut."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._gap = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        cell = self._cell()
+        columns = min(len(self._items), 2) or 1
+        return QSize(
+            columns * cell.width() + (columns - 1) * self._gap, self.heightForWidth(columns * cell.width())
+        )
+
+    def minimumSize(self) -> QSize:
+        # One column is always possible, so the narrowest cell is the narrowest the layout gets.
+        cell = self._cell()
+        return QSize(cell.width(), cell.height())
+
+    def _cell(self) -> QSize:
+        width = max((item.sizeHint().width() for item in self._items), default=0)
+        height = max((item.sizeHint().height() for item in self._items), default=0)
+        return QSize(width, height)
+
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        if not self._items:
+            return 0
+        cell = self._cell()
+        columns = max(1, min(len(self._items), (rect.width() + self._gap) // (cell.width() + self._gap)))
+        width = (rect.width() - (columns - 1) * self._gap) / columns
+        rows = math.ceil(len(self._items) / columns)
+        if move:
+            for number, item in enumerate(self._items):
+                row, column = divmod(number, columns)
+                left = rect.x() + round(column * (width + self._gap))
+                right = rect.x() + round(column * (width + self._gap) + width)
+                item.setGeometry(
+                    QRect(left, rect.y() + row * (cell.height() + self._gap), right - left, cell.height())
+                )
+        return rows * cell.height() + (rows - 1) * self._gap
+
+
+class ConfidencePicker(QWidget):
+    """Five checkable level buttons in a row and the selected level's label beside them."""
+
+    sig_confidence_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._levels: tuple[ConfidenceLevel, ...] = ()
+        self._value = 3
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        self._group.idClicked.connect(self._on_clicked)
+        self._buttons_row = QHBoxLayout()
+        self._buttons_row.setSpacing(4)
+        self._label = muted_label()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addLayout(self._buttons_row)
+        row.addSpacing(8)
+        row.addWidget(self._label, 1)
+        self.buttons: list[QToolButton] = []
+        self.set_levels(DEFAULT_LEVELS)
+
+    @property
+    def value(self) -> int:
+        return self._value
+
+    def set_levels(self, levels: Sequence[ConfidenceLevel]) -> None:
+        levels = tuple(levels) or DEFAULT_LEVELS
+        if levels == self._levels:
+            return
+        self._levels = levels
+        for button in self.buttons:
+            self._group.removeButton(button)
+            self._buttons_row.removeWidget(button)
+            button.hide()
+            button.deleteLater()
+        self.buttons = []
+        for level in self._levels:
+            button = QToolButton(self)
+            button.setText(str(level.value))
+            button.setCheckable(True)
+            # Clicking must not take the focus (and the visible selection) away from the article.
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setMinimumSize(QSize(30, 26))
+            button.setToolTip(plain_tooltip(f"{level.value} · {level.label}"))
+            button.setAccessibleName(f"Confidence {level.value}, {level.label}")
+            self._group.addButton(button, level.value)
+            self._buttons_row.addWidget(button)
+            self.buttons.append(button)
+        values = [level.value for level in self._levels]
+        self.set_value(self._value if self._value in values else values[len(values) // 2])
+
+    def set_value(self, value: int) -> None:
+        button = self._group.button(value)
+        if button is None:
+            return
+        self._value = value
+        button.setChecked(True)
+        self._label.setText(next(level.label for level in self._levels if level.value == value))
+
+    def _on_clicked(self, value: int) -> None:
+        if value != self._value:
+            self.set_value(value)
+            self.sig_confidence_changed.emit(value)

@@ -1,0 +1,76 @@
+"""The main window's panes: the article list, the article's header and text, the claim panel, side by side."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from annotator.ui.theme import style_heading, style_list, style_meta, style_title
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+# Qt classes are imported inside `build_panes`, which runs after the window's first paint (see main_window).
+
+
+def build_panes(window: MainWindow) -> None:
+    """Make the panes as attributes of `window` (article_list, article_view, claim_panel, splitter, …)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+
+    from annotator.ui.article_view import ArticleView
+    from annotator.ui.claim_panel import ClaimPanel
+    from annotator.ui.ruled_splitter import RuledSplitter
+
+    window.article_list = QListWidget()
+    window.article_list.setAccessibleName("Articles")
+    window.article_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+    window.article_list.currentItemChanged.connect(window._on_article_chosen)
+    articles_heading = QLabel("Articles")
+    style_heading(articles_heading)
+    style_list(window.article_list)
+    left = QWidget()
+    left_layout = QVBoxLayout(left)
+    left_layout.setContentsMargins(8, 8, 0, 8)
+    left_layout.addWidget(articles_heading)
+    left_layout.addWidget(window.article_list)
+
+    window.article_title = QLabel()
+    style_title(window.article_title)
+    window.article_title.setTextFormat(Qt.TextFormat.PlainText)
+    window.article_title.setWordWrap(True)
+    window.article_meta = QLabel()
+    style_meta(window.article_meta)
+    window.article_meta.setTextFormat(Qt.TextFormat.PlainText)
+    window.article_meta.setWordWrap(True)
+    window.details_button = QPushButton("Details…")
+    window.details_button.setToolTip("Edit the article's title, outlet, URL and publication date")
+    window.details_button.clicked.connect(window.edit_article_details)
+    window.details_button.setEnabled(False)  # until an article is shown
+    header = QWidget()
+    header_layout = QHBoxLayout(header)
+    header_layout.setContentsMargins(16, 10, 16, 6)
+    titles = QVBoxLayout()
+    titles.addWidget(window.article_title)
+    titles.addWidget(window.article_meta)
+    header_layout.addLayout(titles, 1)
+    header_layout.addWidget(window.details_button, 0, Qt.AlignmentFlag.AlignTop)
+
+    window.article_view = ArticleView()
+    window.article_view.setAccessibleName("Article text")
+    centre = QWidget()
+    centre_layout = QVBoxLayout(centre)
+    centre_layout.setContentsMargins(0, 0, 0, 0)
+    centre_layout.setSpacing(0)
+    centre_layout.addWidget(header)
+    centre_layout.addWidget(window.article_view, 1)
+    window._centre_layout = centre_layout
+
+    window.claim_panel = ClaimPanel()
+    window.splitter = RuledSplitter(Qt.Orientation.Horizontal)
+    window.splitter.setChildrenCollapsible(False)
+    window.splitter.addWidget(left)
+    window.splitter.addWidget(centre)
+    window.splitter.addWidget(window.claim_panel)
+    window.splitter.setStretchFactor(1, 1)
+    window.splitter.setSizes([230, 720, 410])
+    window.setCentralWidget(window.splitter)
