@@ -95,8 +95,10 @@ class ProjectFiles:
         if backup is None:
             return
         window.claim_panel.commit_pending()
-        window.safety.project_closing()
-        project, window.project = window.project, None
+        project = window.project
+        # The window lets the project go before the file is replaced: should the restored file then
+        # fail to open, it shows no project rather than one whose connection is closed.
+        window._detach_project()
         project.close()  # the file is replaced underneath: no connection may stay open
         try:
             window.safety.restore(path, backup)
@@ -303,8 +305,10 @@ class ProjectFiles:
         from annotator.ui.background import run_with_progress
 
         exchange = window.project.exchange
+        # Everything the worker needs is read from the dialog here: widgets belong to the GUI thread.
         annotators = None if options.all_annotators() else options.annotator_names()
         article_ids = options.article_ids()
+        exact = options.exact()
         try:
             count, changed = run_with_progress(
                 window,
@@ -316,7 +320,7 @@ class ProjectFiles:
                         layer=layer,
                         article_ids=article_ids,
                         annotator_names=annotators,
-                        exact=options.exact(),
+                        exact=exact,
                         progress=progress,
                     ),
                     # The reviewed layer holds stale decisions too: counted while the dialog shows.

@@ -413,11 +413,22 @@ def test_export_runs_off_the_gui_thread_and_can_be_cancelled(qtbot, settings, tm
         return real_lines(*args)
 
     monkeypatch.setattr(csv_dataset, "_lines", spy)
+    from annotator.ui.export_dialog import ExportDialog
+
+    dialog_read_on: list[str] = []  # the dialog's widgets belong to the GUI thread alone
+    real_exact = ExportDialog.exact
+
+    def exact(self):  # type: ignore[no-untyped-def]
+        dialog_read_on.append(threading.current_thread().name)
+        return real_exact(self)
+
+    monkeypatch.setattr(ExportDialog, "exact", exact)
     out = tmp_path / "claims.csv"
     window.dialogs.save_answers.append(out)
     window.export_dataset()
     assert out.exists()
     assert threads and threading.main_thread().name not in threads  # written by the worker
+    assert dialog_read_on and set(dialog_read_on) == {threading.main_thread().name}
     old = out.read_bytes()
 
     # Cancel: the worker is told at its next progress report; the earlier export stays as it was.

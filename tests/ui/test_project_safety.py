@@ -161,3 +161,29 @@ def test_a_damaged_project_without_backups_is_reported_and_left_alone(qtbot, set
     assert "p.sqlite" in message and "no good backup" in message
     assert path.read_bytes() == damaged
     window.close()
+
+
+def test_a_restored_project_that_fails_to_open_leaves_the_window_without_a_project(
+    qtbot, settings, tmp_path, monkeypatch
+):
+    from annotator.services.project import Project, ProjectFileError
+
+    path = tmp_path / "p.sqlite"
+    make_project(path, 2)
+    BackupService(path, backups_root()).take("daily", now=datetime.now(UTC) - timedelta(days=2))
+    dialogs = FakeDialogs()
+    window = open_window(qtbot, settings, path, dialogs)
+    assert window.article_list.count() == 1
+    dialogs.choice_answers.append(0)
+
+    def refuse(cls, *args, **kwargs):
+        raise ProjectFileError("the disk went away")
+
+    monkeypatch.setattr(Project, "open", classmethod(refuse))
+    window.restore_action.trigger()
+    assert dialogs.errors and "the disk went away" in dialogs.errors[-1][1]
+    assert window.project is None
+    assert window.article_list.count() == 0
+    assert not window.export_action.isEnabled() and not window.import_action.isEnabled()
+    assert window.claim_panel.model.rowCount() == 0
+    window.close()
