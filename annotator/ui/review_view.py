@@ -81,10 +81,16 @@ Index = QModelIndex | QPersistentModelIndex
 
 UNIT_ROLE = Qt.ItemDataRole.UserRole + 1
 ARTICLE_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # where the main window's article list keeps the id
-KEYS_HINT = (
-    "N / Shift+N  next / previous disagreement   ·   1 to 9  accept that annotator's version   ·   "
-    "E  edit   ·   R or Delete  reject   ·   U  take back   ·   A  accept every agreement"
+_KEYS = (
+    ("N / Shift+N", "next / previous disagreement"),
+    ("1 to 9", "accept that annotator's version"),
+    ("E", "edit"),
+    ("R or Delete", "reject"),
+    ("U", "take back"),
+    ("A", "accept every agreement"),
 )
+# A key and what it does never part at the end of a line: only the separators between them break.
+KEYS_HINT = "   ·   ".join(f"{key}  {does}".replace(" ", "\u00a0") for key, does in _KEYS)
 # Tints, paired with words in every cell: colour alone never carries the meaning.
 AGREE_TINT, DIFFER_TINT, STALE_TINT = "#E6F4EA", "#FFF1DB", "#FBE3E1"
 SETTLED_COLOUR, MUTED_COLOUR = "#1E6B34", "#6B6B6B"
