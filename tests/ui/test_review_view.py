@@ -107,7 +107,8 @@ def test_the_review_lists_each_unit_with_what_every_annotator_said(window, ids, 
     assert cell(dock, 2, 3) == "— no claim"
     assert dock.panel.progress_label.text() == "0 of 3 units settled · 2 disagreements left"
     assert "0/3 settled, 2 left" in dock.panel.chooser.currentText()
-    assert "N / Shift+N" in dock.panel.findChild(type(dock.panel.progress_label), "reviewKeys").text()
+    keys = dock.panel.findChild(type(dock.panel.progress_label), "reviewKeys").text()
+    assert "N / Shift+N" in keys.replace("\u00a0", " ")  # no-break spaces keep a key with its action
 
 
 def test_settling_a_disagreement_with_the_keys_writes_the_reviewed_layer_and_undo_takes_it_back(
