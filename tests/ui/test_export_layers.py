@@ -72,7 +72,8 @@ def test_with_decisions_each_layer_can_be_chosen(qtbot) -> None:
     assert dialog.layer() == "annotations"
 
 
-def test_the_window_exports_the_chosen_layer(qtbot, settings, tmp_path: Path) -> None:
+def window_with_two_claims(qtbot, settings, tmp_path: Path, end: int):  # type: ignore[no-untyped-def]
+    """A window on a project whose one article has Ana's and Ben's claim on text[0:end]."""
     window = make_window(qtbot, settings, tmp_path / "p.sqlite", annotator="Ana")
     article = tmp_path / "talks.txt"
     article.write_text(TEXT, encoding="utf-8")
@@ -82,18 +83,19 @@ def test_the_window_exports_the_chosen_layer(qtbot, settings, tmp_path: Path) ->
     article_id = window.controller.article.id
     type_id = window.controller.codebook.active_types[0].id
     ana, ben = project.annotator("Ana"), project.annotator("Ben")
-    end = TEXT.index(".") + 1
     claims = [
         project.claims.create(
-            article_id=article_id,
-            annotator_id=who.id,
-            start=0,
-            end=end,
-            source_type_id=type_id,
-            confidence=3,
+            article_id=article_id, annotator_id=who.id, start=0, end=end, source_type_id=type_id, confidence=3
         )[1].id
         for who in (ana, ben)
     ]
+    return window, project, article_id, ana, claims
+
+
+def test_the_window_exports_the_chosen_layer(qtbot, settings, tmp_path: Path) -> None:
+    window, project, article_id, ana, claims = window_with_two_claims(
+        qtbot, settings, tmp_path, end=TEXT.index(".") + 1
+    )
 
     # No decision yet: the dialog offers the annotators' claims only.
     first = tmp_path / "plain.csv"
@@ -127,21 +129,7 @@ def test_the_window_exports_the_chosen_layer(qtbot, settings, tmp_path: Path) ->
 def test_exporting_the_reviewed_layer_warns_of_units_that_changed_after_they_were_decided(
     qtbot, settings, tmp_path: Path
 ) -> None:
-    window = make_window(qtbot, settings, tmp_path / "p.sqlite", annotator="Ana")
-    article = tmp_path / "talks.txt"
-    article.write_text(TEXT, encoding="utf-8")
-    window.import_files([article])
-    project = window.project
-    assert project is not None
-    article_id = window.controller.article.id
-    type_id = window.controller.codebook.active_types[0].id
-    ana, ben = project.annotator("Ana"), project.annotator("Ben")
-    claims = [
-        project.claims.create(
-            article_id=article_id, annotator_id=who.id, start=0, end=8, source_type_id=type_id, confidence=3
-        )[1].id
-        for who in (ana, ben)
-    ]
+    window, project, article_id, ana, claims = window_with_two_claims(qtbot, settings, tmp_path, end=8)
     project.adjudication.settle(article_id, claims, "accepted", claims[1], decided_by=ana.id)
 
     def reviewed_only(dialog: ExportDialog) -> None:
