@@ -36,6 +36,7 @@ from annotator.ui.highlights import (
     to_qcolor,
     wash_colour,
 )
+from annotator.ui.theme import BAR_TEXT
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QHelpEvent, QUndoCommand, QUndoStack
@@ -122,7 +123,8 @@ class AnnotatorView(QObject):
         self.blind_label = QLabel("Blind mode")
         self.blind_label.setObjectName("blindMode")
         # Set apart from the saved-state text beside it: it changes what the whole window shows.
-        self.blind_label.setStyleSheet("font-weight: 600; padding: 0 10px;")
+        # Its own style sheet keeps it from the status bar's palette: the bar's text colour is named here.
+        self.blind_label.setStyleSheet(f"font-weight: 600; padding: 0 10px; color: {BAR_TEXT};")
         self.blind_label.setToolTip("Only your claims are shown. View > Blind Mode (Ctrl+Shift+B) ends it.")
         window.statusBar().addPermanentWidget(self.blind_label)
         self.blind_label.hide()

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _DECORATION = Qt.ItemDataRole.DecorationRole
 # Combining flag enums is slow in PySide6, and these run for every painted cell: combine them once.
-_STYLED_STATES = (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus).value
+# Selected, focused or hovered cells (one row at most) are painted by Qt's delegate: some styles draw hover.
+_STYLED_STATES = (
+    QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_MouseOver
+).value
+# What changes how a cell's text is cut or laid out without changing the cell's size.
+_LOOK_CHANGES = frozenset(
+    {QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.LayoutDirectionChange}
+)
 _ENABLED = QStyle.StateFlag.State_Enabled.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
 _TEXT_ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -22,9 +29,9 @@ class ClaimCellDelegate(QStyledItemDelegate):
 
     Qt's delegate asks the model for eight roles per cell and lays out each cell's whole text to elide it:
     4.7 ms of every repaint of the list here, against 2 ms this way, and every new claim repaints the list.
-    The row's background is the view's; a selected or focused cell, one row at most, is left to Qt's
-    delegate, as are size hints. Where the swatch and text go depends only on the cell's size and the
-    style, so it is asked of the style once per size.
+    The row's background is the view's; a selected, focused or hovered cell, one row at most, is left
+    to Qt's delegate, as are size hints. Where the swatch and text go depends only on the cell's size, the
+    font and the style: it is asked of the style once per size, and forgotten when the font or style changes.
     """
 
     _REMEMBERED = 2048  # elided texts, by text and width: a few screenfuls at a few widths
@@ -34,6 +41,14 @@ class ClaimCellDelegate(QStyledItemDelegate):
         self._elided: dict[tuple[str, int], str] = {}
         # (cell width, height, has a swatch) -> the swatch's and the text's rects, relative to the cell.
         self._layouts: dict[tuple[int, int, bool], tuple[QRect, QRect]] = {}
+        if parent is not None:
+            parent.installEventFilter(self)  # a new font or style cuts and places the same texts anew
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _LOOK_CHANGES:
+            self._elided.clear()
+            self._layouts.clear()
+        return False
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QSplitter, QSplitterHandle
 
@@ -24,3 +25,10 @@ class RuledSplitter(QSplitter):
 
     def createHandle(self) -> QSplitterHandle:
         return _RuleHandle(self.orientation(), self)
+
+    def restoreState(self, state: QByteArray | bytes | bytearray | memoryview) -> bool:
+        """Sizes as saved, and the rule stays a rule: a saved state carries a handle width too (that of
+        the style, 4 px, in layouts saved before the handles were rules)."""
+        restored = super().restoreState(state)
+        self.setHandleWidth(1)
+        return restored

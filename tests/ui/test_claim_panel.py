@@ -680,3 +680,24 @@ def test_the_list_paints_its_cells_as_qt_s_own_delegate_would(qtbot, panel, clai
         if fast.pixel(x, y) != qt.pixel(x, y)
     ]
     assert differing == []
+
+
+def test_the_list_cuts_its_texts_anew_for_a_new_font(qtbot, panel, claims):
+    """Cut texts are remembered by text and width: a new font of the same cell size must not reuse them."""
+    from PySide6.QtWidgets import QStyledItemDelegate
+
+    view = panel.table_view
+    panel.upsert_claim(make_claim("An unusually long quote " * 30, start=800, type_id="t-official"))
+    QApplication.processEvents()
+    view.viewport().grab()  # the cuts for the first font are remembered now
+    font = view.font()
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    view.setFont(font)
+    QApplication.processEvents()
+    ours = view.itemDelegate()
+    fast = view.viewport().grab().toImage()
+    view.setItemDelegate(QStyledItemDelegate(view))
+    QApplication.processEvents()
+    qt = view.viewport().grab().toImage()
+    view.setItemDelegate(ours)
+    assert fast == qt

@@ -689,3 +689,23 @@ def test_what_loads_before_the_first_paint_builds_no_widget_classes_it_does_not_
     for name in ("SelectionMode", "EditTrigger", "ViewMode", "Capitalization", "StandardKey", "MenuRole"):
         assert name not in made
     assert len(made) <= 16
+
+
+def test_a_layout_saved_before_the_handles_were_rules_keeps_them_thin(qtbot):
+    """A splitter's saved state holds its handle width: an older layout (the style's 4 px) must not
+    bring back a thick bar for good."""
+    from PySide6.QtWidgets import QLabel, QSplitter
+
+    from annotator.ui.ruled_splitter import RuledSplitter
+
+    plain = QSplitter()
+    qtbot.addWidget(plain)
+    for text in ("a", "b"):
+        plain.addWidget(QLabel(text))
+    old_layout = plain.saveState()
+    ruled = RuledSplitter()
+    qtbot.addWidget(ruled)
+    for text in ("a", "b"):
+        ruled.addWidget(QLabel(text))
+    assert ruled.restoreState(old_layout)
+    assert ruled.handleWidth() == 1
