@@ -120,7 +120,7 @@ class ClaimHighlights:
             ends = list(map(_END, valid))
         ids = list(map(_ID, valid))
         self._positions = positions
-        self._spans = SpanIndex.from_columns(ids, starts, ends)
+        self._spans = SpanIndex.from_columns(ids, starts, ends, checked=True)  # as `valid` was made
         self._types = dict(zip(ids, map(_TYPE, valid), strict=True))
         self._annotator_map, self._unmapped, self._unmapped_changes = None, (ids, valid), {}
         self._colours = dict(type_colours)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from annotator.domain.spans import SpanIndex
 
@@ -76,6 +76,31 @@ class SpanIndexMachine(RuleBasedStateMachine):
 
 TestSpanIndexMachine = SpanIndexMachine.TestCase
 TestSpanIndexMachine.settings = settings(max_examples=150, stateful_step_count=40, deadline=None)
+
+
+class BaseSpanIndexMachine(SpanIndexMachine):
+    """The same edits and queries on an index that starts from start-sorted columns (an article's claims
+    as read): its base, which edits retire span by span into the buckets."""
+
+    @initialize(
+        items=st.dictionaries(CLAIM_IDS, spans(), max_size=12),
+        bucket_bits=st.integers(0, 4),
+        long_after=st.integers(1, 4),
+    )
+    def start_from_columns(self, items: dict[str, tuple[int, int]], bucket_bits: int, long_after: int) -> None:
+        ordered = sorted(items.items(), key=lambda item: item[1][0])
+        self.index = SpanIndex.from_columns(
+            [cid for cid, _ in ordered],
+            [s for _, (s, _) in ordered],
+            [e for _, (_, e) in ordered],
+            bucket_bits=bucket_bits,
+            long_after=long_after,
+        )
+        self.model = dict(items)
+
+
+TestBaseSpanIndexMachine = BaseSpanIndexMachine.TestCase
+TestBaseSpanIndexMachine.settings = settings(max_examples=300, stateful_step_count=40, deadline=None)
 
 
 @settings(max_examples=100, deadline=None)
