@@ -187,3 +187,17 @@ def test_from_columns_checks_only_the_spans_it_keeps() -> None:
         SpanIndex.from_columns(["x", "y"], [1, 3], [2, 3])
     with pytest.raises(ValueError):
         SpanIndex.from_columns(["x"], [1, 2], [3])
+
+
+@pytest.mark.parametrize("in_order", [None, True, False])
+@pytest.mark.parametrize("distinct", [None, True, False])
+def test_what_the_caller_vouches_for_leaves_the_answers_alone(in_order, distinct) -> None:
+    ids, starts, ends = ["a", "b", "c", "d"], [0, 5, 5, 40], [10, 9, 100_000, 45]
+    index = SpanIndex.from_columns(
+        ids, starts, ends, bucket_bits=4, long_after=4, in_order=in_order, distinct=distinct
+    )
+    assert sorted(index) == sorted(zip(ids, starts, ends, strict=True))
+    assert index.overlapping(6, 8) == [("a", 0, 10), ("c", 5, 100_000), ("b", 5, 9)]
+    assert index.at(42) == [("d", 40, 45), ("c", 5, 100_000)]
+    index.remove("c")
+    assert index.at(42) == [("d", 40, 45)]
