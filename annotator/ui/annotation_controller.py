@@ -21,6 +21,8 @@ from annotator.ui.positions import code_point_at
 from annotator.ui.undo import DeleteClaimCommand, EditClaimCommand, TagClaimCommand, short_quote
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from annotator.services.first_look import FirstLook
     from annotator.services.project import Project
     from annotator.ui.article_view import ArticleView
@@ -67,6 +69,10 @@ class AnnotationController(QObject):
         # finish opening it (waiting for the database layer), then goes ahead.
         self.project_pending: Callable[[], object] | None = None
         self._first_look_article: str | None = None  # the article a first look put on screen
+        # Until the file's check on open has passed, the app writes nothing of its own accord: the last
+        # article shown is remembered afterwards (a damaged file is left exactly as it was found).
+        self._unchecked: Path | None = None
+        self._remember_when_checked: str | None = None
         panel.sig_tag_requested.connect(self.tag_selection)
         panel.sig_claim_selected.connect(self._on_row_selected)
         panel.sig_claim_edit_requested.connect(self.edit_claim)
@@ -128,7 +134,23 @@ class AnnotationController(QObject):
             if opened is None:
                 return
             self._show(*opened)
-        self.project.articles.remember_opened(article_id)
+        if self._unchecked is not None and self._unchecked == self.project.path:
+            self._remember_when_checked = article_id
+        else:
+            self.project.articles.remember_opened(article_id)
+
+    def hold_until_checked(self) -> None:
+        """The project's file is being checked: keep the app's own writes until `file_checked` says so."""
+        assert self.project is not None
+        self._unchecked, self._remember_when_checked = self.project.path, None
+
+    def file_checked(self, path: Path, sound: bool) -> None:
+        """The check of the file at `path` has finished: a sound file gets the writes held for it."""
+        if self._unchecked is None or path != self._unchecked:
+            return
+        held, self._unchecked, self._remember_when_checked = self._remember_when_checked, None, None
+        if sound and held is not None and self.project is not None and self.project.path == path:
+            self.project.articles.remember_opened(held)
 
     def _show(self, article: Article, claims: list[Claim]) -> None:
         assert self.codebook is not None

@@ -112,6 +112,9 @@ class MainWindow(QMainWindow):
         self.safety = ProjectSafety(self.dialogs, self)
         self.safety.sig_backup_taken.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.safety.sig_damage_found.connect(self._on_damage_found)
+        self.safety.sig_file_checked.connect(
+            lambda path, sound: self.controller.file_checked(Path(path), sound)
+        )
         self.saved_label = QLabel("No project open")
         self.saved_label.setContentsMargins(8, 0, 8, 0)
         style_bar(self.statusBar())
@@ -206,6 +209,7 @@ class MainWindow(QMainWindow):
         if first_look_path is not None and first_look_path != project.path:
             self.controller.forget_first_look()  # another project was opened before that one arrived
         self.controller.set_project(project, annotator)
+        self.controller.hold_until_checked()  # the check starts below; nothing is written before it passes
         self._rebuild_codebook_actions()
         for action in self.project_actions:
             action.setEnabled(True)

@@ -35,6 +35,7 @@ class ProjectSafety(QObject):
     sig_damage_found = Signal(str, str)  # project path, what SQLite found
     sig_backup_taken = Signal(str)  # a status-bar message
     sig_checks_finished = Signal()
+    sig_file_checked = Signal(str, bool)  # project path, whether SQLite found the file sound
 
     def __init__(self, dialogs: DialogService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -139,6 +140,8 @@ class ProjectSafety(QObject):
             self.sig_backup_taken.emit(f"Could not back up the project: {error}")
         elif result is not None:
             damage, message = result
+            if self.service is not None:
+                self.sig_file_checked.emit(str(self.service.project_path), damage is None)
             if damage is not None and self.service is not None:
                 self.sig_damage_found.emit(str(self.service.project_path), damage)
             elif message:

@@ -187,3 +187,39 @@ def test_a_restored_project_that_fails_to_open_leaves_the_window_without_a_proje
     assert not window.export_action.isEnabled() and not window.import_action.isEnabled()
     assert window.claim_panel.model.rowCount() == 0
     window.close()
+
+
+def stored_last_article(path: Path) -> str | None:
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        row = connection.execute("SELECT value FROM setting WHERE key = 'last_article_id'").fetchone()
+        return None if row is None else str(row[0])
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("sound", [True, False])
+def test_nothing_is_written_of_the_apps_own_accord_before_the_files_check_has_passed(
+    qtbot, settings, tmp_path, monkeypatch, sound
+):
+    """A damaged file must be left exactly as it was found, even where opening it read no damaged page:
+    the article last shown is remembered only once SQLite's check has found the file sound."""
+    from annotator.ui.project_safety import ProjectSafety
+
+    path = tmp_path / "p.sqlite"
+    make_project(path, 3)
+    project = Project.open(path)
+    second = project.articles.add_text("Another article, about the talks.", title="Second").article_id
+    project.close()
+    monkeypatch.setattr(ProjectSafety, "project_opened", lambda self, path: None)  # the check still runs
+    window = MainWindow(settings, FakeDialogs())  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    assert open_initial_project(window, path, "Ana")
+    qtbot.waitUntil(lambda: window.project is not None)
+    window.article_list.setCurrentRow(1)
+    assert window.controller.article is not None and window.controller.article.id == second
+    assert stored_last_article(path) is None  # both articles shown, neither remembered yet
+    window.safety.sig_file_checked.emit(str(path), sound)
+    assert stored_last_article(path) == (second if sound else None)
+    window.close()
