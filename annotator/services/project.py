@@ -95,6 +95,11 @@ class Project:
             queries.insert_annotator(annotator, utc_now(), session=session)
         return annotator
 
+    def knows_annotator(self, name: str) -> bool:
+        """Whether `annotator(name)` would find the annotator rather than add one (a write)."""
+        with self._tx.read() as session:
+            return queries.annotator_by_name(" ".join(name.split()), session=session) is not None
+
     def annotators(self) -> list[Annotator]:
         with self._tx.read() as session:
             return queries.list_annotators(session=session)

@@ -236,6 +236,14 @@ class MainWindow(QMainWindow):
     def attach_opened(self, project: Project, annotator_name: str) -> bool:
         """Show a project just opened; one that turns out damaged when read is reported instead."""
         try:
+            if not project.created and not project.knows_annotator(annotator_name):
+                # Adding the name writes to the file: not before SQLite has found the file sound (the
+                # check on open runs later, off the GUI thread; a new name is rare enough to wait for it).
+                from annotator.services.backups import ProjectFileError, damage_report
+
+                damage = damage_report(project.path)
+                if damage is not None:
+                    raise ProjectFileError(f"The project file is damaged: {damage}")
             self.attach_project(project, project.annotator(annotator_name))
         except Exception as error:
             log.exception("Could not show %s", project.path)

@@ -223,3 +223,28 @@ def test_nothing_is_written_of_the_apps_own_accord_before_the_files_check_has_pa
     window.safety.sig_file_checked.emit(str(path), sound)
     assert stored_last_article(path) == (second if sound else None)
     window.close()
+
+
+def test_a_new_annotators_name_is_not_written_into_a_file_not_yet_found_sound(
+    qtbot, settings, tmp_path, monkeypatch
+):
+    """Opening a project under a name it does not know adds that annotator: a write, which waits for
+    SQLite's check. A file the check finds damaged gets no new row."""
+    from annotator.services import backups
+
+    path = tmp_path / "p.sqlite"
+    make_project(path, 3)
+    monkeypatch.setattr(backups, "damage_report", lambda _path: "database disk image is malformed")
+    dialogs = FakeDialogs()
+    window = MainWindow(settings, dialogs)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    assert not open_initial_project(window, path, "Bob")
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        names = [row[0] for row in connection.execute("SELECT name FROM annotator")]
+    finally:
+        connection.close()
+    assert names == ["Ana"]
+    assert window.project is None
+    assert dialogs.errors and dialogs.errors[0][0] == "The project file is damaged"
+    window.close()
