@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -15,10 +15,9 @@ _DECORATION = Qt.ItemDataRole.DecorationRole
 _STYLED_STATES = (
     QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_MouseOver
 ).value
-# What changes how a cell's text is cut or laid out without changing the cell's size.
-_LOOK_CHANGES = frozenset(
-    {QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.LayoutDirectionChange}
-)
+# What changes how a cell's text is cut or laid out without changing the cell's size: its view tells
+# the delegate to `forget`.
+LOOK_CHANGES = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.LayoutDirectionChange})
 _ENABLED = QStyle.StateFlag.State_Enabled.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
 _TEXT_ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -41,14 +40,11 @@ class ClaimCellDelegate(QStyledItemDelegate):
         self._elided: dict[tuple[str, int], str] = {}
         # (cell width, height, has a swatch) -> the swatch's and the text's rects, relative to the cell.
         self._layouts: dict[tuple[int, int, bool], tuple[QRect, QRect]] = {}
-        if parent is not None:
-            parent.installEventFilter(self)  # a new font or style cuts and places the same texts anew
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _LOOK_CHANGES:
-            self._elided.clear()
-            self._layouts.clear()
-        return False
+    def forget(self) -> None:
+        """The view's font, style or direction changed (`LOOK_CHANGES`): cut and place texts anew."""
+        self._elided.clear()
+        self._layouts.clear()
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from annotator.ui.claim_cells import ClaimCellDelegate
+from annotator.ui.claim_cells import LOOK_CHANGES, ClaimCellDelegate
 from annotator.ui.claims_model import ARTICLE_ORDER, QUOTE_COLUMN, ClaimsTableModel
 
 
@@ -27,11 +27,17 @@ class ClaimsTable(QTableView):
         self._natural_widths: dict[int, int] = {}
         self._minimum_widths: dict[int, int] = {}
         self._optional: dict[int, bool] = {}  # column: whether it is worth showing when there is room
+        self._cells = ClaimCellDelegate(self)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in LOOK_CHANGES:
+            self._cells.forget()
 
     def set_claims_model(self, model: ClaimsTableModel) -> None:
         """Show `model`: whole rows selected one at a time, fixed row heights, sorted by a header click."""
         self.setModel(model)
-        self.setItemDelegate(ClaimCellDelegate(self))
+        self.setItemDelegate(self._cells)
         self.setAccessibleName("Claims")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

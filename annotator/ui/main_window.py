@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         self.annotator_view.guard_undo(self.undo_stack)
         self.safety = ProjectSafety(self.dialogs, self)
         self.safety.sig_backup_taken.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.safety.sig_damage_found.connect(self._on_damage_found)
+        self.safety.sig_damage_found.connect(self.files.on_damage_found)
         self.safety.sig_file_checked.connect(
             lambda path, sound: self.controller.file_checked(Path(path), sound)
         )
@@ -249,11 +249,12 @@ class MainWindow(QMainWindow):
             log.exception("Could not show %s", project.path)
             project.close()
             if self.project is project:
-                self._detach_project()
+                self.detach_project()
             return self.report_unopenable(project.path, error)
         return True
 
-    def _detach_project(self) -> None:
+    def detach_project(self) -> None:
+        """Let the project go: the window shows none (its file is closed, or about to be replaced)."""
         self.safety.project_closing()
         self.project = None
         self.controller.set_project(None, None)
@@ -271,9 +272,6 @@ class MainWindow(QMainWindow):
     def new_project(self) -> None:
         self.files.new_project()
 
-    def open_project_dialog(self) -> None:
-        self.files.open_project_dialog()
-
     def open_project(self, path: Path) -> bool:
         return self.files.open_project(path)
 
@@ -281,17 +279,8 @@ class MainWindow(QMainWindow):
         """Say why `path` did not open; for a damaged project, offer a copy restored from a backup."""
         return self.files.report_unopenable(path, error)
 
-    def _on_damage_found(self, path: str, damage: str) -> None:
-        self.files.on_damage_found(path, damage)
-
-    def restore_backup_dialog(self) -> None:
-        self.files.restore_backup_dialog()
-
     def _fill_recent_menu(self) -> None:
         self.files.fill_recent_menu()
-
-    def import_articles_dialog(self) -> None:
-        self.files.import_articles_dialog()
 
     def import_files(self, paths: list[Path]) -> list[str]:
         """Import files one by one; each refusal is reported and the others still come in."""
@@ -300,15 +289,9 @@ class MainWindow(QMainWindow):
     def paste_article(self) -> None:
         self.files.paste_article()
 
-    def merge_project_dialog(self) -> None:
-        self.files.merge_project_dialog()
-
     def merge_project(self, path: Path) -> bool:
         """Bring another project's work into this one, in one transaction; the other file is only read."""
         return self.files.merge_project(path)
-
-    def import_claims_dialog(self) -> None:
-        self.files.import_claims_dialog()
 
     def export_dataset(self) -> None:
         self.files.export_dataset()

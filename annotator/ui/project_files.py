@@ -98,7 +98,7 @@ class ProjectFiles:
         project = window.project
         # The window lets the project go before the file is replaced: should the restored file then
         # fail to open, it shows no project rather than one whose connection is closed.
-        window._detach_project()
+        window.detach_project()
         project.close()  # the file is replaced underneath: no connection may stay open
         try:
             window.safety.restore(path, backup)

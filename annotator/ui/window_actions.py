@@ -43,26 +43,27 @@ def build_actions(window: MainWindow) -> None:
 
     key = QKeySequence.StandardKey
     window.new_action = add_action(window, "&New Project…", window.new_project, key.New)
-    window.open_action = add_action(window, "&Open Project…", window.open_project_dialog, key.Open)
-    window.import_action = add_action(window, "&Import Articles…", window.import_articles_dialog, "Ctrl+I")
+    files = window.files  # the File menu's commands
+    window.open_action = add_action(window, "&Open Project…", files.open_project_dialog, key.Open)
+    window.import_action = add_action(window, "&Import Articles…", files.import_articles_dialog, "Ctrl+I")
     window.paste_action = add_action(window, "&Paste Article as New…", window.paste_article, "Ctrl+Shift+V")
     window.export_action = add_action(window, "&Export Dataset…", window.export_dataset, "Ctrl+E")
     window.merge_action = add_action(
         window,
         "&Merge Colleague's Project…",
-        window.merge_project_dialog,
+        files.merge_project_dialog,
         tip="Bring another project's articles, codebook and claims into this one",
     )
     window.import_claims_action = add_action(
         window,
         "Import C&laims…",
-        window.import_claims_dialog,
+        files.import_claims_dialog,
         tip="Bring claims in from a dataset CSV or a claims JSONL file",
     )
     window.restore_action = add_action(
         window,
         "&Restore from Backup…",
-        window.restore_backup_dialog,
+        files.restore_backup_dialog,
         tip="Replace the project with one of its automatic backups",
     )
     window.quit_action = add_action(window, "&Quit", window.close, key.Quit)
