@@ -33,7 +33,7 @@ from annotator.domain.codebook import Codebook, SourceType
 from annotator.domain.records import Claim
 from annotator.ui import icons
 from annotator.ui.look import plain_tooltip, swatch_icon
-from annotator.ui.tag_controls import DEFAULT_LEVELS, key_hint
+from annotator.ui.tag_controls import DEFAULT_LEVELS, fit_combos, key_hint
 
 
 class _QuoteView(QWidget):
@@ -167,10 +167,7 @@ class ClaimEditor(QWidget):
         self.confidence_combo = QComboBox(self)
         self.confidence_combo.setAccessibleName("Confidence")
         self.confidence_combo.activated.connect(self._on_confidence_activated)
-        for combo in (self.type_combo, self.confidence_combo):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(8)
-            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        fit_combos(8, self.type_combo, self.confidence_combo)
 
         self.source_edit = QLineEdit(self)
         self.source_edit.setPlaceholderText("e.g. a defense spokesperson")

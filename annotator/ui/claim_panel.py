@@ -35,7 +35,14 @@ from annotator.ui.claims_model import (
 )
 from annotator.ui.claims_table import ClaimsTable
 from annotator.ui.look import plain_tooltip, swatch_icon
-from annotator.ui.tag_controls import DEFAULT_LEVELS, ConfidencePicker, GridFlowLayout, heading, muted_label
+from annotator.ui.tag_controls import (
+    DEFAULT_LEVELS,
+    ConfidencePicker,
+    GridFlowLayout,
+    fit_combos,
+    heading,
+    muted_label,
+)
 
 # Below this many claims the list refilters on every keystroke; above it, once typing pauses.
 _INSTANT_FILTER_LIMIT = 5_000
@@ -102,10 +109,7 @@ class ClaimPanel(QWidget):
         self.annotator_filter = QComboBox(self)
         self.annotator_filter.setAccessibleName("Filter by annotator")
         self.annotator_filter.activated.connect(self._apply_filter)
-        for combo in (self.type_filter, self.annotator_filter):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(6)
-            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        fit_combos(6, self.type_filter, self.annotator_filter)
         self.annotator_filter.addItem("All annotators", None)
 
         self.table_view = ClaimsTable(self)

@@ -1,4 +1,4 @@
-"""Tagging controls: the type buttons' grid layout, the confidence picker and the panel's small labels."""
+"""The panel's controls: the type buttons' grid layout, the confidence picker, labels and combo boxes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,17 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QLayout, QLayoutItem, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 from annotator.domain.codebook import DEFAULT_CONFIDENCE_LABELS, ConfidenceLevel
 from annotator.ui.look import plain_tooltip
@@ -35,6 +45,14 @@ def muted_label(text: str = "") -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label
+
+
+def fit_combos(characters: int, *combos: QComboBox) -> None:
+    """Combo boxes that share the panel's width, each wide enough for `characters` and a swatch."""
+    for combo in combos:
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(characters)
+        combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
 
 def key_hint(count: int) -> str:
