@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice, repeat
 from operator import attrgetter, eq
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -24,6 +24,9 @@ from PySide6.QtCore import (
 from annotator.domain.codebook import Codebook
 from annotator.domain.records import Claim
 from annotator.ui.look import plain_tooltip, swatch_icon
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 CLAIM_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # str: the claim's id
 CLAIM_ROLE = int(Qt.ItemDataRole.UserRole) + 2  # Claim: the frozen record itself
@@ -201,18 +204,9 @@ class ClaimsTableModel(QAbstractTableModel):
         claim = self._rows[row]
         column = index.column()
         if role == _DISPLAY:
-            key = (claim.id, column)
-            text = self._shown_text.get(key)
-            if text is None:
-                text = self._display(claim, column)
-                if text is not None:
-                    self._shown_text[key] = text
-            return text
+            return self.cell(row, column)[0]
         if role == _DECORATION:
-            if column == TYPE_COLUMN and self._codebook is not None:
-                source_type = self._types_by_id.get(claim.source_type_id)
-                return swatch_icon(source_type.colour) if source_type is not None else None
-            return None
+            return self.cell(row, column)[1]
         if role == _TOOLTIP:
             return self._tooltip(claim, column)
         if role == CLAIM_ID_ROLE:
@@ -220,6 +214,23 @@ class ClaimsTableModel(QAbstractTableModel):
         if role == CLAIM_ROLE:
             return claim
         return None
+
+    def cell(self, row: int, column: int) -> tuple[str | None, QIcon | None]:
+        """What a cell shows, its text and its swatch: `data`'s two painted roles, in one direct call."""
+        if not 0 <= row < len(self._rows):
+            return None, None
+        claim = self._rows[row]
+        key = (claim.id, column)
+        text = self._shown_text.get(key)
+        if text is None:
+            text = self._display(claim, column)
+            if text is not None:
+                self._shown_text[key] = text
+        icon = None
+        if column == TYPE_COLUMN and self._codebook is not None:
+            source_type = self._types_by_id.get(claim.source_type_id)
+            icon = swatch_icon(source_type.colour) if source_type is not None else None
+        return text, icon
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by `column`; `ARTICLE_ORDER` (or any column out of range) sorts as in the article.

@@ -37,6 +37,7 @@ class ClaimsTable(QTableView):
     def set_claims_model(self, model: ClaimsTableModel) -> None:
         """Show `model`: whole rows selected one at a time, fixed row heights, sorted by a header click."""
         self.setModel(model)
+        self._cells.cell_source = model.cell
         self.setItemDelegate(self._cells)
         self.setAccessibleName("Claims")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -682,6 +682,28 @@ def test_the_list_paints_its_cells_as_qt_s_own_delegate_would(qtbot, panel, clai
     assert differing == []
 
 
+def test_the_list_colours_its_texts_anew_for_a_new_palette(qtbot, panel, claims):
+    """Text colours are remembered per colour group: a new palette must not paint with the old one."""
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QStyledItemDelegate
+
+    view = panel.table_view
+    QApplication.processEvents()
+    before = view.viewport().grab().toImage()  # the first palette's colours are remembered now
+    palette = view.palette()
+    palette.setColor(QPalette.ColorRole.Text, QColor("#b00020"))
+    view.setPalette(palette)
+    QApplication.processEvents()
+    ours = view.itemDelegate()
+    fast = view.viewport().grab().toImage()
+    view.setItemDelegate(QStyledItemDelegate(view))
+    QApplication.processEvents()
+    qt = view.viewport().grab().toImage()
+    view.setItemDelegate(ours)
+    assert fast != before
+    assert fast == qt
+
+
 def test_the_list_cuts_its_texts_anew_for_a_new_font(qtbot, panel, claims):
     """Cut texts are remembered by text and width: a new font of the same cell size must not reuse them."""
     from PySide6.QtWidgets import QStyledItemDelegate
