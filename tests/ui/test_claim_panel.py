@@ -654,10 +654,21 @@ def test_a_long_list_prepares_its_quote_order_while_idle(qtbot, panel, claims):
     qtbot.waitUntil(lambda: panel.model.quote_order_ready, timeout=5000)
 
 
-def test_the_list_paints_its_cells_as_qt_s_own_delegate_would(qtbot, panel, claims):
-    """The fast cell painting must not change the look: swatch, text, eliding and the selected row."""
+def _ours_and_qts(view):
+    """The list's viewport as the app's cell delegate paints it, and as Qt's own delegate would."""
     from PySide6.QtWidgets import QStyledItemDelegate
 
+    ours = view.itemDelegate()
+    fast = view.viewport().grab().toImage()
+    view.setItemDelegate(QStyledItemDelegate(view))
+    QApplication.processEvents()
+    qt = view.viewport().grab().toImage()
+    view.setItemDelegate(ours)
+    return fast, qt
+
+
+def test_the_list_paints_its_cells_as_qt_s_own_delegate_would(qtbot, panel, claims):
+    """The fast cell painting must not change the look: swatch, text, eliding and the selected row."""
     from annotator.ui.claim_cells import ClaimCellDelegate
 
     view = panel.table_view
@@ -665,13 +676,8 @@ def test_the_list_paints_its_cells_as_qt_s_own_delegate_would(qtbot, panel, clai
     panel.upsert_claim(long_quote)
     panel.select_claim(claims[1].id)
     QApplication.processEvents()
-    ours = view.itemDelegate()
-    assert isinstance(ours, ClaimCellDelegate)
-    fast = view.viewport().grab().toImage()
-    view.setItemDelegate(QStyledItemDelegate(view))
-    QApplication.processEvents()
-    qt = view.viewport().grab().toImage()
-    view.setItemDelegate(ours)
+    assert isinstance(view.itemDelegate(), ClaimCellDelegate)
+    fast, qt = _ours_and_qts(view)
     assert fast.size() == qt.size()
     differing = [
         (x, y)
@@ -685,7 +691,6 @@ def test_the_list_paints_its_cells_as_qt_s_own_delegate_would(qtbot, panel, clai
 def test_the_list_colours_its_texts_anew_for_a_new_palette(qtbot, panel, claims):
     """Text colours are remembered per colour group: a new palette must not paint with the old one."""
     from PySide6.QtGui import QColor, QPalette
-    from PySide6.QtWidgets import QStyledItemDelegate
 
     view = panel.table_view
     QApplication.processEvents()
@@ -694,20 +699,13 @@ def test_the_list_colours_its_texts_anew_for_a_new_palette(qtbot, panel, claims)
     palette.setColor(QPalette.ColorRole.Text, QColor("#b00020"))
     view.setPalette(palette)
     QApplication.processEvents()
-    ours = view.itemDelegate()
-    fast = view.viewport().grab().toImage()
-    view.setItemDelegate(QStyledItemDelegate(view))
-    QApplication.processEvents()
-    qt = view.viewport().grab().toImage()
-    view.setItemDelegate(ours)
+    fast, qt = _ours_and_qts(view)
     assert fast != before
     assert fast == qt
 
 
 def test_the_list_cuts_its_texts_anew_for_a_new_font(qtbot, panel, claims):
     """Cut texts are remembered by text and width: a new font of the same cell size must not reuse them."""
-    from PySide6.QtWidgets import QStyledItemDelegate
-
     view = panel.table_view
     panel.upsert_claim(make_claim("An unusually long quote " * 30, start=800, type_id="t-official"))
     QApplication.processEvents()
@@ -716,10 +714,5 @@ def test_the_list_cuts_its_texts_anew_for_a_new_font(qtbot, panel, claims):
     font.setPointSizeF(font.pointSizeF() * 1.3)
     view.setFont(font)
     QApplication.processEvents()
-    ours = view.itemDelegate()
-    fast = view.viewport().grab().toImage()
-    view.setItemDelegate(QStyledItemDelegate(view))
-    QApplication.processEvents()
-    qt = view.viewport().grab().toImage()
-    view.setItemDelegate(ours)
+    fast, qt = _ours_and_qts(view)
     assert fast == qt
