@@ -103,6 +103,7 @@ class AnnotationController(QObject):
         """Work on `project` from now on; an article its first look showed stays on screen as it is."""
         self.panel.commit_pending()
         self.project, self.annotator = project, annotator
+        self.panel.editor.set_owner(annotator.id if annotator is not None else None)
         self.project_pending = None
         if self._first_look_article is None or project is None:
             self.article = None
@@ -223,7 +224,13 @@ class AnnotationController(QObject):
             span[0] if span is not None else code_point_at(self.view.textCursor(), self.view.position_map)
         )
         under = self.view.claim_ids_at(position)
-        return under[0] if under else None
+        me = self.annotator.id if self.annotator is not None else None
+        mine = [
+            claim_id
+            for claim_id in under
+            if claim_id in self._claims and self._claims[claim_id].annotator_id == me
+        ]
+        return (mine or under)[0] if under else None
 
     def _selected_words(self) -> tuple[int, int] | None:
         """The selection without white space at its ends (word-wise selection takes the space after)."""
@@ -272,6 +279,8 @@ class AnnotationController(QObject):
         if claim_id not in self._claims or not self._ready():
             return
         before = self._claims[claim_id]
+        if self._refused_as_colleagues(before):
+            return
         fields = {k: v for k, v in fields.items() if getattr(before, k) != v}
         if not fields:
             return
@@ -309,7 +318,23 @@ class AnnotationController(QObject):
         claim_id = claim_id or self.panel.selected_claim_id() or self._claim_at_caret()
         if claim_id is None or claim_id not in self._claims or not self._ready():
             return
+        if self._refused_as_colleagues(self._claims[claim_id]):
+            return
         self._save(lambda: self._do_delete(claim_id))
+
+    def _refused_as_colleagues(self, claim: Claim) -> bool:
+        """Whether `claim` is a colleague's, which this annotator may not change (and say so).
+
+        Annotators change only their own claims: coding stays independent, and each claim stays the
+        word of the annotator it names. Differences are settled in the review, into its own layer.
+        """
+        if self.annotator is None or claim.annotator_id == self.annotator.id:
+            return False
+        self.sig_message_requested.emit(
+            f"That is {claim.annotator_name}'s claim, which only {claim.annotator_name} changes."
+            " To settle a difference, use Review > Review Disagreements."
+        )
+        return True
 
     def _do_delete(self, claim_id: str) -> None:
         assert self.project is not None

@@ -152,6 +152,7 @@ class ClaimEditor(QWidget):
         super().__init__(parent)
         self._codebook: Codebook | None = None
         self._claim: Claim | None = None
+        self._owner: str | None = None  # whose claims the fields edit (set_owner); None: anyone's
         # What the fields showed when loaded or last emitted: the yardstick for "the value changed".
         self._committed: dict[str, Any] = {}
         # What the combos hold, so that showing another claim refills them only when their items differ.
@@ -249,11 +250,17 @@ class ClaimEditor(QWidget):
         self.quote_view.set_placeholder(key_hint(len(codebook.active_types)))
         self._fill_combos()
 
+    def set_owner(self, annotator_id: str | None) -> None:
+        """Whose claims the fields edit (None: anyone's); a colleague's claim is shown read-only."""
+        self._owner = annotator_id
+        self.show_claim(self._claim)
+
     def show_claim(self, claim: Claim | None) -> None:
         """Show `claim` (or nothing) without emitting; fields keep their text when it did not change."""
         self._claim = claim
+        editable = claim is not None and self._owner in (None, claim.annotator_id)
         for widget in self._fields:
-            widget.setEnabled(claim is not None)
+            widget.setEnabled(editable)
         if claim is None:
             self._committed = {}
             self.quote_view.set_quote("")

@@ -433,13 +433,34 @@ def test_a_review_closed_and_shown_again_from_the_dock_menu_shows_the_claims_as_
 ) -> None:  # type: ignore[no-untyped-def]
     dock = open_review(window)
     dock.close()
-    window.controller.select_claim(ids["Ben"][1])
-    window.controller.set_confidence(2)  # Alt+2 in the article, with the review closed
-    qtbot.waitUntil(lambda: window.project.claims.get(ids["Ben"][1]).confidence == 2)
+    # Ben's newer version comes in (as a merge brings it) while the review is closed.
+    changes, _, after = window.project.claims.update(ids["Ben"][1], confidence=2)
+    window.controller.refresh(changes, [after])
 
     dock.toggleViewAction().trigger()  # the window's right-click menu, not Review > Review Disagreements
     assert dock.isVisible()
     assert cell(dock, 1, 0) == "≠ type"  # no longer a confidence difference
+
+
+def test_a_reviewer_s_keys_in_the_article_never_change_an_annotator_s_claim(qtbot, window, ids) -> None:  # type: ignore[no-untyped-def]
+    """Reviewing, the selected unit's claim is a colleague's: 2 pressed in the article (meant for the
+    review) must not retype it, nor Delete remove it, nor the editor's fields change it."""
+    open_review(window)
+    ben = ids["Ben"][1]
+    before = window.project.claims.get(ben)
+    window.controller.select_claim(ben)
+    view = window.article_view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_2)
+    assert "Ben's claim" in window.statusBar().currentMessage()
+    window.controller.set_confidence(5)  # Alt+5
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    window.controller.adjust_span(ben)
+    assert window.project.claims.get(ben) == before
+    assert not window.undo_stack.canUndo()
+    editor = window.claim_panel.editor
+    assert editor.source_edit.text() == before.source and not editor.source_edit.isEnabled()
+    assert not editor.type_combo.isEnabled() and not editor.comment_edit.isEnabled()
 
 
 def test_the_edit_dialog_counts_code_points_past_emoji_and_trims_the_span_like_the_article(
