@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QUndoStack
 
 from annotator.domain.codebook import Codebook
@@ -79,7 +79,10 @@ class AnnotationController(QObject):
         panel.sig_claim_delete_requested.connect(self.delete_claim)
         panel.sig_span_adjust_requested.connect(self.adjust_span)
         panel.sig_confidence_changed.connect(self.set_confidence)
+        panel.sig_leave_requested.connect(lambda: self.view.setFocus(Qt.FocusReason.ShortcutFocusReason))
         view.sig_claim_clicked.connect(self._on_highlight_clicked)
+        view.sig_caret_moved.connect(self._on_caret_moved)
+        view.sig_escape_pressed.connect(self._let_go)
 
     # --- what is shown ------------------------------------------------------------------
 
@@ -389,6 +392,23 @@ class AnnotationController(QObject):
 
     def _on_highlight_clicked(self, claim_id: str) -> None:
         self._select(claim_id)
+
+    def _on_caret_moved(self, position: int) -> None:
+        """The keys moved the caret into a claim: it becomes the selected claim, as a click on it would
+        make it (its text is not selected: the caret stays where the keys put it). So Delete and the
+        type keys act on the claim the caret is in; moving into plain text keeps the selected claim,
+        for Ctrl+Shift+A to move it to text selected next."""
+        under = self.view.claim_ids_at(position)
+        if not under or self.panel.selected_claim_id() in under:
+            return
+        self.panel.select_claim(under[0])
+        self.view.mark_claim(under[0], select_text=False)
+
+    def _let_go(self) -> None:
+        """Escape in the article: no claim is selected any more (keys then tag, or act at the caret)."""
+        if self.panel.selected_claim_id() is not None:
+            self.panel.select_claim(None)
+            self.view.mark_claim(None)
 
     def select_claim(self, claim_id: str) -> None:
         """Select a claim of the shown article in the list and mark its text, if its annotator is shown."""

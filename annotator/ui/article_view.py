@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -32,7 +33,10 @@ from PySide6.QtWidgets import QApplication, QFrame, QPlainTextDocumentLayout, QP
 from annotator.domain.records import Claim
 from annotator.domain.text import invisible_characters
 from annotator.ui.highlights import ClaimHighlights
-from annotator.ui.positions import PositionMap, cursor_for_span, selected_span
+from annotator.ui.positions import PositionMap, code_point_at, cursor_for_span, selected_span
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +146,8 @@ class ArticleView(QPlainTextEdit):
     """
 
     sig_claim_clicked = Signal(str)  # the user clicked a highlighted character: this claim (cycles on repeat)
+    sig_caret_moved = Signal(int)  # a key moved the caret, selecting nothing: to this code point
+    sig_escape_pressed = Signal()  # Escape, after it dropped any text selection
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -214,10 +220,12 @@ class ArticleView(QPlainTextEdit):
     def remove_claim(self, claim_id: str) -> None:
         self._repaint_blocks(self.highlights.remove(claim_id))
 
-    def mark_claim(self, claim_id: str | None) -> None:
-        """Give a claim the marked look, select its text and scroll it into view; None unmarks."""
+    def mark_claim(self, claim_id: str | None, *, select_text: bool = True) -> None:
+        """Give a claim the marked look, select its text and scroll it into view; None unmarks.
+
+        Without `select_text` the caret and the view stay as they are (the caret is in the claim)."""
         self._repaint_blocks(self.highlights.set_marked(claim_id))
-        span = self.highlights.span(claim_id) if claim_id is not None else None
+        span = self.highlights.span(claim_id) if claim_id is not None and select_text else None
         if span is not None:
             self.select_span(*span)
 
@@ -308,6 +316,21 @@ class ArticleView(QPlainTextEdit):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._update_column()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            cursor = self.textCursor()
+            if cursor.hasSelection():
+                cursor.clearSelection()
+                self.setTextCursor(cursor)
+            self.sig_escape_pressed.emit()
+            event.accept()
+            return
+        before = self.textCursor().position()
+        super().keyPressEvent(event)
+        cursor = self.textCursor()
+        if not cursor.hasSelection() and cursor.position() != before:
+            self.sig_caret_moved.emit(code_point_at(cursor, self._positions))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         plain_left = event.button() == Qt.MouseButton.LeftButton and not event.modifiers()

@@ -147,6 +147,7 @@ class ClaimEditor(QWidget):
     sig_claim_edit_requested = Signal(str, dict)
     sig_claim_delete_requested = Signal(str)
     sig_span_adjust_requested = Signal(str)
+    sig_leave_requested = Signal()  # Escape with nothing typed to take back: back to the article
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,7 +185,13 @@ class ClaimEditor(QWidget):
         self.comment_edit.setTabChangesFocus(True)
         line = QFontMetricsF(self.comment_edit.font()).lineSpacing()
         self.comment_edit.setFixedHeight(math.ceil(line * 3 + 2 * self.comment_edit.frameWidth() + 10))
-        for widget in (self.source_edit, self.cue_edit, self.comment_edit):
+        for widget in (
+            self.type_combo,
+            self.confidence_combo,
+            self.source_edit,
+            self.cue_edit,
+            self.comment_edit,
+        ):
             widget.installEventFilter(self)
 
         self.adjust_button = QPushButton("Adjust span to selection", self)
@@ -205,12 +212,13 @@ class ClaimEditor(QWidget):
         self._form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        # Alt and the underlined letter reach a field from anywhere in the window (see README).
         for text, field in (
-            ("Type", self.type_combo),
-            ("Confidence", self.confidence_combo),
-            ("Source as named", self.source_edit),
-            ("Attribution cue", self.cue_edit),
-            ("Comment", self.comment_edit),
+            ("&Type", self.type_combo),
+            ("C&onfidence", self.confidence_combo),
+            ("&Source as named", self.source_edit),
+            ("Attribution c&ue", self.cue_edit),
+            ("Co&mment", self.comment_edit),
         ):
             label = QLabel(text)
             label.setTextFormat(Qt.TextFormat.PlainText)
@@ -303,13 +311,20 @@ class ClaimEditor(QWidget):
             event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and event.key() == Qt.Key.Key_Escape
-            and self._claim is not None
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
         ):
-            # Escape takes back what was typed since the last commit.
+            # Escape takes back what was typed since the last commit; pressed again, or with nothing
+            # to take back, it goes back to the article.
             field = self._text_field_of(watched)
-            if field is not None and self._text_of(field) != self._committed.get(field):
+            if (
+                self._claim is not None
+                and field is not None
+                and self._text_of(field) != self._committed.get(field)
+            ):
                 self._set_text(field, self._committed[field])
                 return True
+            self.sig_leave_requested.emit()
+            return True
         return super().eventFilter(watched, event)
 
     def _fill_combos(self) -> None:

@@ -64,6 +64,7 @@ class ClaimPanel(QWidget):
     sig_claim_edit_requested = Signal(str, dict)
     sig_claim_delete_requested = Signal(str)  # claim id
     sig_span_adjust_requested = Signal(str)  # claim id: move its span to the article's selection
+    sig_leave_requested = Signal()  # Escape in the list or a field: the keys go back to the article
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,6 +120,7 @@ class ClaimPanel(QWidget):
         self.editor.sig_claim_edit_requested.connect(self.sig_claim_edit_requested)
         self.editor.sig_claim_delete_requested.connect(self.sig_claim_delete_requested)
         self.editor.sig_span_adjust_requested.connect(self.sig_span_adjust_requested)
+        self.editor.sig_leave_requested.connect(self.sig_leave_requested)
 
         self._setup_table()
 
@@ -223,6 +225,7 @@ class ClaimPanel(QWidget):
         view.doubleClicked.connect(lambda _index: self.editor.focus_first_field())
         view.sig_open_requested.connect(self.editor.focus_first_field)
         view.sig_delete_requested.connect(self._on_delete_key)
+        view.sig_leave_requested.connect(self.sig_leave_requested)
 
     def _build_layout(self) -> None:
         layout = QVBoxLayout(self)

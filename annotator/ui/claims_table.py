@@ -13,10 +13,12 @@ from annotator.ui.claims_model import ARTICLE_ORDER, QUOTE_COLUMN, ClaimsTableMo
 
 
 class ClaimsTable(QTableView):
-    """The claims list: Enter opens the editor, Delete asks to delete, and an empty list says why it is."""
+    """The claims list: Enter opens the editor, Delete asks to delete, Escape goes back to the article,
+    Tab on to the claim's fields; an empty list says why it is."""
 
     sig_open_requested = Signal()
     sig_delete_requested = Signal()
+    sig_leave_requested = Signal()  # Escape: back to the article
 
     _QUOTE_SHARE = 0.38  # the quote is what people scan: it keeps this much of a narrow panel
     _WIDE_ENOUGH = 340  # below this the optional columns hide (every header still fits above it)
@@ -47,6 +49,7 @@ class ClaimsTable(QTableView):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setShowGrid(False)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # Tab leaves the list for the claim's fields, not the next cell
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setIconSize(QSize(16, 16))
@@ -94,6 +97,9 @@ class ClaimsTable(QTableView):
         self.fit_columns()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            self.sig_leave_requested.emit()
+            return
         if self.currentIndex().isValid() and event.modifiers() == Qt.KeyboardModifier.NoModifier:
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.sig_open_requested.emit()

@@ -1,0 +1,125 @@
+"""Keyboard paths between the article and the panel: no trap, a way back, and keys that act on the
+claim the caret is in (found by a keyboard-only walk through the app)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from annotator.ui.main_window import MainWindow
+from tests.ui.test_main_window import make_window
+
+SENTENCE = "The ministry said the talks will go on. An official said nothing. Nobody knows more.\n"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def tagged_window(qtbot, settings, tmp_path: Path) -> tuple[MainWindow, str, str]:
+    """A window on an article with two claims of mine: "The ministry" (first) and "An official"."""
+    source = tmp_path / "talks.txt"
+    source.write_text(SENTENCE, encoding="utf-8")
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    window.import_files([source])
+    qtbot.waitUntil(
+        lambda: window.article_view.text() == SENTENCE.rstrip("\n") or window.article_view.text() == SENTENCE
+    )
+    view, types = window.article_view, window.controller.codebook.active_types
+    ids = []
+    for words in ("The ministry", "An official"):
+        start = SENTENCE.index(words)
+        view.select_span(start, start + len(words))
+        window.controller.tag_selection(types[0].id)
+        ids.append(window.claim_panel.selected_claim_id())
+    return window, ids[0], ids[1]
+
+
+def test_tab_leaves_the_claims_list_for_the_fields_and_escape_goes_back_to_the_article(
+    qtbot,
+    settings,
+    tmp_path,
+):
+    window, _first, _second = tagged_window(qtbot, settings, tmp_path)
+    table, editor = window.claim_panel.table_view, window.claim_panel.editor
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    focused = QApplication.focusWidget()
+    assert focused is not table and editor.isAncestorOf(focused)
+    qtbot.keyClick(focused, Qt.Key.Key_Escape)
+    qtbot.waitUntil(window.article_view.hasFocus)
+
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(window.article_view.hasFocus)
+
+
+def test_escape_in_a_field_takes_back_typing_first_then_goes_back_to_the_article(
+    qtbot,
+    settings,
+    tmp_path,
+):
+    window, _first, _second = tagged_window(qtbot, settings, tmp_path)
+    source = window.claim_panel.editor.source_edit
+    source.setFocus()
+    qtbot.keyClicks(source, "a defense official")
+    qtbot.keyClick(source, Qt.Key.Key_Escape)
+    assert source.text() == "" and source.hasFocus()
+    qtbot.keyClick(source, Qt.Key.Key_Escape)
+    qtbot.waitUntil(window.article_view.hasFocus)
+
+
+def test_alt_and_a_field_s_letter_reach_the_field(qtbot, settings, tmp_path):
+    window, _first, _second = tagged_window(qtbot, settings, tmp_path)
+    editor = window.claim_panel.editor
+    window.article_view.setFocus()
+    for letter, field in (
+        (Qt.Key.Key_S, editor.source_edit),
+        (Qt.Key.Key_U, editor.cue_edit),
+        (Qt.Key.Key_M, editor.comment_edit),
+    ):
+        qtbot.keyClick(window.article_view, letter, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(field.hasFocus)
+        window.article_view.setFocus()
+
+
+def test_keys_act_on_the_claim_the_caret_moved_into_and_escape_lets_go(qtbot, settings, tmp_path):
+    window, first, second = tagged_window(qtbot, settings, tmp_path)
+    view, panel = window.article_view, window.claim_panel
+    assert panel.selected_claim_id() == second  # the last claim tagged
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_Right)  # into "The ministry"
+    assert panel.selected_claim_id() == first
+    assert not view.textCursor().hasSelection() and view.textCursor().position() == 1  # the caret stays
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert window.project.claims.get(first) is None
+    assert window.project.claims.get(second) is not None
+
+    window.controller.select_claim(second)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert panel.selected_claim_id() is None and view.marked_claim() is None
+    assert not view.textCursor().hasSelection()
+
+
+def test_moving_the_caret_into_plain_text_keeps_the_claim_for_ctrl_shift_a(qtbot, settings, tmp_path):
+    window, _first, second = tagged_window(qtbot, settings, tmp_path)
+    view = window.article_view
+    window.controller.select_claim(second)
+    view.setFocus()
+    start = SENTENCE.index("Nobody")
+    view.select_span(start, start)  # the caret in plain text, after the claims
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert window.claim_panel.selected_claim_id() == second
+    for _ in range(len("obody")):
+        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert window.project.claims.get(second).quote == "obody"
