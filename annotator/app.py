@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -69,8 +70,13 @@ def _user_name() -> str:
 
 
 def choose_annotator_name(explicit: str | None, settings: QSettings, dialogs: DialogService) -> str:
-    """The name given on the command line, the one remembered, or asked for once."""
-    name = (explicit or str(settings.value(ANNOTATOR_KEY, "") or "")).strip()
+    """The name given on the command line, the one remembered, or asked for once and remembered.
+
+    A name given on the command line is for that start only: on a shared machine, `--annotator Ben`
+    once must not make the next plain start record Ben's name with someone else's claims."""
+    if explicit and explicit.strip():
+        return explicit.strip()
+    name = str(settings.value(ANNOTATOR_KEY, "") or "").strip()
     if not name:
         answer = dialogs.ask_text(
             "Who is annotating?",
@@ -78,7 +84,7 @@ def choose_annotator_name(explicit: str | None, settings: QSettings, dialogs: Di
             _user_name(),
         )
         name = (answer or "").strip() or _user_name()
-    settings.setValue(ANNOTATOR_KEY, name)
+        settings.setValue(ANNOTATOR_KEY, name)
     return name
 
 
@@ -143,7 +149,35 @@ def install_error_hook(window: MainWindow) -> None:
     sys.excepthook = hook
 
 
+class NoDisplayError(ValueError):
+    """There is no screen to show the window on (reported as one line by the command line)."""
+
+
+def display_problem(
+    environ: dict[str, str] | os._Environ[str] = os.environ, platform: str = sys.platform
+) -> str | None:
+    """Why the window could not be shown here, or None when Qt can try.
+
+    Without a display, Qt's xcb plugin aborts the process with several lines about plugins and
+    libraries, none of which says what is missing.
+    """
+    if not platform.startswith("linux"):
+        return None
+    chosen = environ.get("QT_QPA_PLATFORM", "")
+    if chosen and not chosen.startswith(("xcb", "wayland")):
+        return None  # offscreen, vnc, eglfs...: no display needed
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "there is no display to show the window on (neither DISPLAY nor WAYLAND_DISPLAY is set):"
+        " start it in a desktop session, over ssh -X, or with scripts/run.sh, which starts a virtual screen"
+    )
+
+
 def run_app(project_path: Path | None = None, annotator_name: str | None = None) -> int:
+    problem = display_problem()
+    if problem is not None:
+        raise NoDisplayError(problem)
     _configure_logging()
     app = make_application()
     # The frame paints first; then the panes are built and the database layer (~0.7 s to import)
@@ -152,6 +186,9 @@ def run_app(project_path: Path | None = None, annotator_name: str | None = None)
     install_error_hook(window)
     AfterFirstPaint(window, lambda: start_window(window, project_path, annotator_name))
     window.show()
+    # The keys (1, 2, 3, Alt+digits) are the window's shortcuts, which need it active; a desktop makes a
+    # new window active, a bare X server (Xvfb, as scripts/run.sh starts it) only when asked.
+    window.activateWindow()
     return app.exec()
 
 

@@ -50,6 +50,9 @@ _FILTER_DELAY_MS = 150
 _QUOTE_ORDER_AHEAD_FROM = 5_000  # claims; below this the first sort by quote is instant anyway
 
 
+NO_PROJECT_HINT = "No project is open: File > New Project… or File > Open Project…"
+
+
 class ClaimPanel(QWidget):
     """Tag buttons, confidence for new claims, the filterable claims list and the selected claim's editor.
 
@@ -126,6 +129,7 @@ class ClaimPanel(QWidget):
 
         self._build_layout()
         self.set_codebook(Codebook((), DEFAULT_LEVELS))
+        self.editor.quote_view.set_placeholder("")  # until a project is shown (or none: show_no_project)
         self._update_count()
 
     # --- public API -------------------------------------------------------------------------------------
@@ -141,6 +145,12 @@ class ClaimPanel(QWidget):
     @property
     def confidence_buttons(self) -> list[QToolButton]:
         return self._confidence.buttons
+
+    def show_no_project(self) -> None:
+        """No project is open: no types to tag with, and a hint that says how to get one."""
+        self.set_claims([])
+        self.set_codebook(Codebook((), DEFAULT_LEVELS))
+        self.editor.quote_view.set_placeholder(NO_PROJECT_HINT)
 
     def set_codebook(self, codebook: Codebook) -> None:
         self._codebook = codebook

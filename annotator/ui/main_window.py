@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
         self.article_list.clear()
         self._show_no_article()
-        self.claim_panel.set_claims([])  # no claim of the closed project stays listed or selectable
+        self.claim_panel.show_no_project()  # no claim of the closed project stays listed or selectable
         self._update_title()
         self.saved_label.setText("No project open")
 

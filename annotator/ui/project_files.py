@@ -72,6 +72,8 @@ class ProjectFiles:
         damage = damage_report(path) if ours and path.is_file() and path.stat().st_size else None
         if damage is None:
             window.dialogs.error("Cannot open the project", user_message(error))
+            if window.project is None:  # at start: the window says how to go on
+                window.claim_panel.show_no_project()
             return False
         restored = window.safety.restore_copy_of_damaged(path, damage)
         return restored is not None and self.open_project(restored)

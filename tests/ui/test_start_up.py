@@ -1,0 +1,66 @@
+"""Starting the app: without a display it says so in one line; a name given for one start is not kept."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from annotator.app import ANNOTATOR_KEY, choose_annotator_name, display_problem
+from tests.ui.fakes import FakeDialogs
+
+
+def test_without_a_display_the_app_says_so_in_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    project = tmp_path / "p.sqlite"
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator", str(project)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("annotator: ") and "DISPLAY" in lines[0]
+    assert not project.exists()
+
+
+def test_a_display_or_a_platform_that_needs_none_lets_qt_try() -> None:
+    assert display_problem({}, "linux") is not None
+    assert display_problem({"QT_QPA_PLATFORM": "xcb"}, "linux") is not None
+    assert display_problem({"DISPLAY": ":0"}, "linux") is None
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert display_problem({}, "darwin") is None
+
+
+def test_a_name_given_for_one_start_is_not_remembered_one_asked_for_is(tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    dialogs = FakeDialogs()
+    assert choose_annotator_name("Ben", settings, dialogs) == "Ben"
+    assert not settings.value(ANNOTATOR_KEY) and dialogs.asked == []
+    dialogs.text_answers.append("Ana")
+    assert choose_annotator_name(None, settings, dialogs) == "Ana"
+    assert dialogs.asked == ["Who is annotating?"]
+    assert choose_annotator_name(None, settings, FakeDialogs()) == "Ana"  # asked once, then remembered
+    assert choose_annotator_name(" Ben ", settings, dialogs) == "Ben"
+    assert settings.value(ANNOTATOR_KEY) == "Ana"
+
+
+def test_a_window_without_a_project_says_how_to_get_one(qtbot, tmp_path: Path) -> None:
+    from annotator.app import open_initial_project
+    from annotator.ui.claim_panel import NO_PROJECT_HINT
+    from annotator.ui.main_window import MainWindow
+
+    foreign = tmp_path / "notes.sqlite"
+    foreign.write_bytes(b"not a database at all" * 100)
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), FakeDialogs())  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    assert window.claim_panel.editor.quote_view.accessibleDescription() == ""  # not "add a source type"
+    assert not open_initial_project(window, foreign, "Ana")
+    assert window.claim_panel.editor.quote_view.accessibleDescription() == NO_PROJECT_HINT
