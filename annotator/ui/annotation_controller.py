@@ -53,6 +53,7 @@ class AnnotationController(QObject):
     sig_changes_saved = Signal(object)  # Changes, after the project file committed them
     sig_message_requested = Signal(str)  # a short status-bar hint
     sig_error_raised = Signal(str)
+    sig_article_wanted = Signal(str)  # an undo or redo changes this article, which is not shown: show it
 
     def __init__(self, view: ArticleView, panel: ClaimPanel, undo_stack: QUndoStack) -> None:
         super().__init__(panel)
@@ -356,6 +357,10 @@ class AnnotationController(QObject):
             self.report(error)
 
     # --- the one refresh hook (CommandSink) ------------------------------------------------
+
+    def reveal(self, article_id: str) -> None:
+        if self.article is None or self.article.id != article_id:
+            self.sig_article_wanted.emit(article_id)
 
     def refresh(self, changes: Changes, claims: list[Claim]) -> None:
         for claim_id in changes.removed_claims:

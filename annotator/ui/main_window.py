@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.controller = AnnotationController(self.article_view, self.claim_panel, self.undo_stack)
         self.controller.sig_changes_saved.connect(self._on_changes_saved)
         self.controller.sig_message_requested.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.controller.sig_article_wanted.connect(self.choose_article)
         self.controller.sig_error_raised.connect(lambda text: self.dialogs.error("Not saved", text))
         from annotator.ui.annotator_view import AnnotatorView
 
@@ -152,11 +153,7 @@ class MainWindow(QMainWindow):
 
     def show_claim_at(self, article_id: str, claim_id: str | None, start: int, end: int) -> None:
         """Show an article and select one of its claims (or, without one, a stretch of its text)."""
-        if self._current_article_id() != article_id:
-            for row in range(self.article_list.count()):
-                if self.article_list.item(row).data(ARTICLE_ID_ROLE) == article_id:
-                    self.article_list.setCurrentRow(row)
-                    break
+        self.choose_article(article_id)
         if claim_id is not None:
             self.controller.select_claim(claim_id)
         else:
@@ -326,6 +323,14 @@ class MainWindow(QMainWindow):
         finally:
             self.article_list.blockSignals(False)
         return target
+
+    def choose_article(self, article_id: str) -> None:
+        """Show `article_id` as if chosen in the list (nothing happens for an article not listed)."""
+        if self._current_article_id() != article_id:
+            for row in range(self.article_list.count()):
+                if self.article_list.item(row).data(ARTICLE_ID_ROLE) == article_id:
+                    self.article_list.setCurrentRow(row)
+                    break
 
     def _current_article_id(self) -> str | None:
         item = self.article_list.currentItem()

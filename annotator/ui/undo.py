@@ -22,6 +22,10 @@ class CommandSink(Protocol):
 
     def report(self, error: Exception) -> None: ...
 
+    def reveal(self, article_id: str) -> None:
+        """Show the article a step is about to change, if another is shown: an undo is seen to happen."""
+        ...
+
 
 def short_quote(quote: str, limit: int = 32) -> str:
     one_line = " ".join(quote.split())
@@ -62,10 +66,17 @@ class _SavedCommand(QUndoCommand):
 
 
 class _ClaimCommand(_SavedCommand):
-    def __init__(self, text: str, service: ClaimService, sink: CommandSink) -> None:
+    """An edit of one claim of `article_id`: undone or redone where the user can see it."""
+
+    def __init__(self, text: str, article_id: str, service: ClaimService, sink: CommandSink) -> None:
         super().__init__(text, sink.report)
+        self._article_id = article_id
         self._service = service
         self._sink = sink
+
+    def _guarded(self, step: Callable[[], None]) -> None:
+        self._sink.reveal(self._article_id)
+        super()._guarded(step)
 
 
 class ArticleDetailsCommand(_SavedCommand):
@@ -97,7 +108,7 @@ class TagClaimCommand(_ClaimCommand):
     """A new claim: undo deletes it, redo puts the same claim (same id) back."""
 
     def __init__(self, claim: Claim, type_name: str, service: ClaimService, sink: CommandSink) -> None:
-        super().__init__(f"Tag “{short_quote(claim.quote)}” as {type_name}", service, sink)
+        super().__init__(f"Tag “{short_quote(claim.quote)}” as {type_name}", claim.article_id, service, sink)
         self.claim = claim
 
     def _undo(self) -> None:
@@ -112,7 +123,7 @@ class EditClaimCommand(_ClaimCommand):
     def __init__(
         self, text: str, before: Claim, after: Claim, service: ClaimService, sink: CommandSink
     ) -> None:
-        super().__init__(text, service, sink)
+        super().__init__(text, before.article_id, service, sink)
         self.before = before
         self.after = after
 
@@ -130,7 +141,7 @@ class EditClaimCommand(_ClaimCommand):
 
 class DeleteClaimCommand(_ClaimCommand):
     def __init__(self, claim: Claim, service: ClaimService, sink: CommandSink) -> None:
-        super().__init__(f"Delete claim “{short_quote(claim.quote)}”", service, sink)
+        super().__init__(f"Delete claim “{short_quote(claim.quote)}”", claim.article_id, service, sink)
         self.claim = claim
 
     def _undo(self) -> None:

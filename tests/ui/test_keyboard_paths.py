@@ -123,3 +123,25 @@ def test_moving_the_caret_into_plain_text_keeps_the_claim_for_ctrl_shift_a(qtbot
         view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
     assert window.project.claims.get(second).quote == "obody"
+
+
+def test_undo_and_redo_show_the_article_they_change(qtbot, settings, tmp_path):
+    window, _first, second = tagged_window(qtbot, settings, tmp_path)
+    other = tmp_path / "other.txt"
+    other.write_text("A second article, with nothing tagged.\n", encoding="utf-8")
+    window.import_files([other])
+    tagged_article = window.project.claims.get(second).article_id
+    view = window.article_view
+    qtbot.waitUntil(lambda: window.controller.article.id != tagged_article)
+    assert "second article" in view.text()
+
+    window.undo_action.trigger()  # removes "An official", on the article not shown
+    assert window.controller.article.id == tagged_article
+    assert window.article_list.currentItem().text().startswith("talks")
+    assert window.project.claims.get(second) is None and second not in window.claim_panel.model.claims_by_id()
+
+    window.article_list.setCurrentRow(1 - window.article_list.currentRow())  # the other article again
+    assert window.controller.article.id != tagged_article
+    window.redo_action.trigger()
+    assert window.controller.article.id == tagged_article
+    assert second in window.claim_panel.model.claims_by_id()
