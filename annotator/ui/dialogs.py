@@ -43,6 +43,48 @@ class DialogService:
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.exec()
 
+    def key_table(self, title: str, sections: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> None:
+        """A table of keys and what they do, in titled sections (Help > Keyboard Shortcuts)."""
+        from PySide6.QtWidgets import (
+            QAbstractItemView,
+            QDialog,
+            QDialogButtonBox,
+            QHeaderView,
+            QTreeWidget,
+            QTreeWidgetItem,
+            QVBoxLayout,
+        )
+
+        dialog = QDialog(self.parent)
+        dialog.setWindowTitle(title)
+        table = QTreeWidget(dialog)
+        table.setColumnCount(2)
+        table.setHeaderLabels(["Keys", "What they do"])
+        table.setRootIsDecorated(False)
+        table.setItemsExpandable(False)
+        table.setWordWrap(True)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        for name, rows in sections:
+            head = QTreeWidgetItem(table, [name])
+            font = head.font(0)
+            font.setBold(True)
+            head.setFont(0, font)
+            head.setFirstColumnSpanned(True)
+            for keys, what in rows:
+                QTreeWidgetItem(head, [keys, what])
+        table.expandAll()
+        header = table.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        table.setCurrentItem(None)
+        dialog.resize(760, 560)
+        dialog.exec()
+
     def confirm(self, title: str, message: str, *, yes: str = "OK") -> bool:
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox

@@ -21,7 +21,7 @@ from annotator.ui.dialogs import DialogService
 from annotator.ui.project_files import MAX_RECENT, RECENT_KEY, ProjectFiles
 from annotator.ui.theme import style_bar
 from annotator.ui.window_panes import build_panes
-from annotator.ui.window_texts import SHORTCUT_LINES, article_tooltip, describe_invisibles, menu_text
+from annotator.ui.window_texts import SHORTCUTS, article_tooltip, describe_invisibles, menu_text
 
 # This module loads before the window's first paint. Naming PySide6's `Qt` namespace builds all
 # of its enums (~50 ms here), and naming a Qt class builds its and its bases' (QListWidget: 19 enums,
@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
     # --- help -----------------------------------------------------------------------------------
 
     def show_shortcuts(self) -> None:
-        self.dialogs.info("Keyboard shortcuts", "\n".join(SHORTCUT_LINES))
+        self.dialogs.key_table("Keyboard shortcuts", SHORTCUTS)
 
     def show_about(self) -> None:
         from annotator import __version__

@@ -6,22 +6,60 @@ from collections import Counter
 
 from annotator.ui.look import plain_tooltip
 
-SHORTCUT_LINES = (
-    "Select text with the mouse or Shift+arrows (Ctrl+Shift+arrows by word), then:",
-    "  1, 2, 3 …   tag the selection with the first, second, third source type",
-    "  Alt+1 … Alt+5   set the confidence (and re-rate the selected claim)",
-    "  [ and ]   lower or raise the confidence",
-    "  Delete   delete the selected claim",
-    "  Ctrl+Shift+A   move the selected claim to the selected text",
-    "  Ctrl+Z / Ctrl+Shift+Z   undo / redo",
-    "  Ctrl+PgUp / Ctrl+PgDown   previous / next article",
-    "  Ctrl+Shift+I   show invisible characters (bidi controls, zero-width characters)",
-    "  Ctrl+Shift+G   agreement between annotators",
-    "  Ctrl+Shift+R   review disagreements; in its list: N / Shift+N next / previous disagreement,",
-    "      1 … 9 accept that annotator's version, E edit, R or Delete reject, U take back,",
-    "      A accept every unit all annotators agree on",
-    "  Ctrl+Shift+B   blind mode: show only my claims (View > Show Claims Of chooses whose)",
-    "Click a highlight to select its claim; click again to reach claims beneath it.",
+# Help > Keyboard Shortcuts: (section, ((keys, what they do), ...)); the README's table says the same.
+SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Tagging in the article",
+        (
+            (
+                "Shift+arrows, Ctrl+Shift+arrows",
+                "select text, by character or by word (Home/End to line ends)",
+            ),
+            ("1, 2, 3 …", "tag the selection with the first, second, third type (or retype the claim)"),
+            ("Alt+1 … Alt+5, [ and ]", "set the confidence for new claims, and re-rate the selected claim"),
+            ("arrows into a claim", "select that claim (as clicking it does)"),
+            ("Delete", "delete the selected claim (or the one at the caret)"),
+            ("Ctrl+Shift+A", "move the selected claim to the selected text"),
+            ("Escape", "let go of the selected claim"),
+            ("click a highlight", "select its claim; click again to reach claims beneath it"),
+        ),
+    ),
+    (
+        "The claim panel",
+        (
+            (
+                "Tab, Shift+Tab",
+                "move between the article, the panel's controls, the list and the claim's fields",
+            ),
+            ("Enter (in the list)", "edit the selected claim, starting with its type"),
+            ("Alt+T, Alt+O", "the claim's type, its confidence"),
+            ("Alt+S, Alt+U, Alt+M", "the source as named, the attribution cue, the comment"),
+            ("Escape", "take back what was typed; again: back to the article"),
+        ),
+    ),
+    (
+        "Editing and articles",
+        (
+            ("Ctrl+Z, Ctrl+Shift+Z", "undo, redo (the Edit menu names the step; its article is shown)"),
+            ("Ctrl+PgUp, Ctrl+PgDown", "previous, next article"),
+            ("Ctrl+I", "import articles (.txt, .md)"),
+            ("Ctrl+Shift+V", "paste an article"),
+            ("Ctrl+E", "export the dataset"),
+            ("Ctrl+Shift+I", "show invisible characters (bidi controls, zero-width characters)"),
+        ),
+    ),
+    (
+        "Colleagues and the review",
+        (
+            ("Ctrl+Shift+B", "blind mode: show only my claims (View > Show Claims Of chooses whose)"),
+            ("Ctrl+Shift+G", "agreement between annotators"),
+            ("Ctrl+Shift+R", "review disagreements"),
+            ("N, Shift+N (review list)", "next, previous disagreement"),
+            ("1 … 9 (review list)", "accept that annotator's version"),
+            ("E; R or Delete; U (review list)", "edit; reject; take back the decision"),
+            ("A (review list)", "accept every unit all annotators agree on"),
+        ),
+    ),
 )
 
 

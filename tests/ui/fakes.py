@@ -28,6 +28,11 @@ class FakeDialogs:
     def info(self, title: str, message: str) -> None:
         self.infos.append((title, message))
 
+    def key_table(self, title: str, sections) -> None:  # type: ignore[no-untyped-def]
+        """Recorded as an info, one "keys: what" line per row under each section's title."""
+        lines = [line for name, rows in sections for line in (name, *(f"{k}: {w}" for k, w in rows))]
+        self.infos.append((title, "\n".join(lines)))
+
     def confirm(self, title: str, message: str, *, yes: str = "OK") -> bool:
         self.asked.append(title)
         return self.confirm_answers.pop(0)

@@ -687,4 +687,7 @@ def test_help_shows_the_shortcuts_and_the_version_as_plain_messages(qtbot, setti
         and "Ctrl+Shift+I" in shortcuts
         and "Ctrl+Shift+G" in shortcuts
     )
+    # Every key the README's keyboard table names is in the help (and the panel's ways in and out).
+    for keys in ("Ctrl+I", "Ctrl+Shift+V", "Ctrl+E", "Enter (in the list)", "Alt+S", "Escape", "Ctrl+Shift+A"):
+        assert keys in shortcuts, keys
     assert __version__ in about
