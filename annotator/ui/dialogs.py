@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QDialog, QWidget
 
 # Qt's classes (and its `Qt` enum namespace) are imported in the methods that use them: this
@@ -15,13 +16,15 @@ if TYPE_CHECKING:
 PROJECT_FILTER = "Source Annotator projects (*.sqlite *.db);;All files (*)"
 ARTICLE_FILTER = "Articles (*.txt *.md *.markdown *.text);;All files (*)"
 CSV_FILTER = "CSV dataset (*.csv)"
+FOLDER_KEY = "dialogs/folder"  # where the last file was opened or saved: file dialogs start there
 
 
 class DialogService:
     """Asks the user things. Tests replace it with a scripted fake of the same shape."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, settings: QSettings | None = None) -> None:
         self.parent = parent
+        self._settings = settings  # remembers the folder of the last file chosen (FOLDER_KEY)
 
     def error(self, title: str, message: str) -> None:
         from PySide6.QtCore import Qt
@@ -114,20 +117,40 @@ class DialogService:
     def open_files(self, title: str, file_filter: str) -> list[Path]:
         from PySide6.QtWidgets import QFileDialog
 
-        names, _ = QFileDialog.getOpenFileNames(self.parent, title, "", file_filter)
-        return [Path(n) for n in names]
+        names, _ = QFileDialog.getOpenFileNames(self.parent, title, self.folder(), file_filter)
+        return [self._chosen(Path(n)) for n in names]
 
     def open_file(self, title: str, file_filter: str) -> Path | None:
         from PySide6.QtWidgets import QFileDialog
 
-        name, _ = QFileDialog.getOpenFileName(self.parent, title, "", file_filter)
-        return Path(name) if name else None
+        name, _ = QFileDialog.getOpenFileName(self.parent, title, self.folder(), file_filter)
+        return self._chosen(Path(name)) if name else None
 
-    def save_file(self, title: str, file_filter: str, suggested: str = "") -> Path | None:
+    def save_file(
+        self, title: str, file_filter: str, suggested: str = "", *, confirm_overwrite: bool = True
+    ) -> Path | None:
+        """A file name to write; `confirm_overwrite=False` when the caller refuses existing files itself."""
         from PySide6.QtWidgets import QFileDialog
 
-        name, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, file_filter)
-        return Path(name) if name else None
+        start = str(Path(self.folder()) / suggested) if suggested else self.folder()
+        options = QFileDialog.Option(0) if confirm_overwrite else QFileDialog.Option.DontConfirmOverwrite
+        name, _ = QFileDialog.getSaveFileName(self.parent, title, start, file_filter, "", options)
+        return self._chosen(Path(name)) if name else None
+
+    def folder(self) -> str:
+        """Where a file dialog starts: the last folder a file was chosen in, else the user's documents."""
+        remembered = str(self._settings.value(FOLDER_KEY, "") or "") if self._settings is not None else ""
+        if remembered and Path(remembered).is_dir():
+            return remembered
+        from platformdirs import user_documents_dir
+
+        documents = Path(user_documents_dir())
+        return str(documents if documents.is_dir() else Path.home())
+
+    def _chosen(self, path: Path) -> Path:
+        if self._settings is not None:
+            self._settings.setValue(FOLDER_KEY, str(path.parent))
+        return path
 
     def run_dialog(self, dialog: QDialog) -> bool:
         """Show a dialog of ours modally; True when the user accepted it."""

@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         """
         super().__init__()
         self.settings = settings
-        self.dialogs = dialogs or DialogService(self)
+        self.dialogs = dialogs or DialogService(self, settings)
         self.project: Project | None = None
         self.annotator: Annotator | None = None
         self.undo_stack = QUndoStack(self)

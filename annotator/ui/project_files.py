@@ -34,7 +34,10 @@ class ProjectFiles:
 
     def new_project(self) -> None:
         window = self.window
-        path = window.dialogs.save_file("New project", PROJECT_FILTER, "Annotations.sqlite")
+        # An existing file is refused below, so the dialog must not first offer to replace it.
+        path = window.dialogs.save_file(
+            "New project", PROJECT_FILTER, "Annotations.sqlite", confirm_overwrite=False
+        )
         if path is None:
             return
         if path.suffix == "":

@@ -54,7 +54,9 @@ class FakeDialogs:
         self.asked.append(title)
         return self.open_answers.pop(0)
 
-    def save_file(self, title: str, file_filter: str, suggested: str = "") -> Path | None:
+    def save_file(
+        self, title: str, file_filter: str, suggested: str = "", *, confirm_overwrite: bool = True
+    ) -> Path | None:
         self.asked.append(title)
         return self.save_answers.pop(0)
 

@@ -64,3 +64,35 @@ def test_a_window_without_a_project_says_how_to_get_one(qtbot, tmp_path: Path) -
     assert window.claim_panel.editor.quote_view.accessibleDescription() == ""  # not "add a source type"
     assert not open_initial_project(window, foreign, "Ana")
     assert window.claim_panel.editor.quote_view.accessibleDescription() == NO_PROJECT_HINT
+
+
+def test_file_dialogs_start_in_the_last_folder_used_else_the_documents_folder(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from annotator.ui.dialogs import DialogService
+
+    started: list[str] = []
+    chosen = tmp_path / "articles" / "one.txt"
+    chosen.parent.mkdir()
+
+    def fake_open(_parent, _title, folder, _filter):  # type: ignore[no-untyped-def]
+        started.append(folder)
+        return str(chosen), ""
+
+    def fake_save(_parent, _title, start, _filter, _selected, options):  # type: ignore[no-untyped-def]
+        started.append(start)
+        assert bool(options & QFileDialog.Option.DontConfirmOverwrite) is (start.endswith("new.sqlite"))
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(fake_open))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake_save))
+    monkeypatch.setattr("platformdirs.user_documents_dir", lambda: str(tmp_path))
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    dialogs = DialogService(None, settings)
+    assert dialogs.open_file("Import", "*") == chosen
+    assert started == [str(tmp_path)]  # not the folder the app was started from
+    DialogService(None, settings).save_file("Export", "*", "claims.csv")
+    DialogService(None, settings).save_file("New", "*", "new.sqlite", confirm_overwrite=False)
+    assert started[1:] == [str(chosen.parent / "claims.csv"), str(chosen.parent / "new.sqlite")]
