@@ -221,7 +221,7 @@ class PasteArticleDialog(QDialog):
 
         self.title_edit = QLineEdit()
         self.title_edit.setObjectName("pasteTitle")
-        self.title_edit.setPlaceholderText("Untitled article")
+        self.title_edit.setPlaceholderText("Pasted article")  # the title it gets when left empty
         self.text_edit = PlainTextPasteEdit()
         self.text_edit.setObjectName("pasteText")
         self.text_edit.setPlaceholderText("Paste the article's text here (Ctrl+V). Formatting is dropped.")

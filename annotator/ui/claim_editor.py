@@ -11,6 +11,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QKeyEvent,
+    QKeySequence,
     QPainter,
     QPalette,
     QTextLayout,
@@ -34,6 +35,19 @@ from annotator.domain.records import Claim
 from annotator.ui import icons
 from annotator.ui.look import plain_tooltip, swatch_icon
 from annotator.ui.tag_controls import DEFAULT_LEVELS, fit_combos, key_hint
+
+
+def _nothing_to_undo(field: QObject, event: QKeyEvent) -> bool:
+    """Whether `event` is Undo or Redo in a text field with no typing of its own to take back or redo."""
+    undo, redo = event.matches(QKeySequence.StandardKey.Undo), event.matches(QKeySequence.StandardKey.Redo)
+    if not (undo or redo):
+        return False
+    if isinstance(field, QLineEdit):
+        return not (field.isUndoAvailable() if undo else field.isRedoAvailable())
+    if isinstance(field, QPlainTextEdit):
+        document = field.document()
+        return not (document.isUndoAvailable() if undo else document.isRedoAvailable())
+    return False
 
 
 class _QuoteView(QWidget):
@@ -307,6 +321,12 @@ class ClaimEditor(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusOut and watched is self.comment_edit:
             self._commit_text("comment")
+        elif event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            # A text field takes Ctrl+Z for its own typing; with none to take back, the window's
+            # Undo (named in the Edit menu) gets the key instead of nothing happening.
+            if _nothing_to_undo(watched, event):
+                event.ignore()
+                return True
         elif (
             event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)

@@ -145,3 +145,15 @@ def test_undo_and_redo_show_the_article_they_change(qtbot, settings, tmp_path):
     window.redo_action.trigger()
     assert window.controller.article.id == tagged_article
     assert second in window.claim_panel.model.claims_by_id()
+
+
+def test_ctrl_z_in_a_field_with_no_typing_to_take_back_undoes_the_last_edit(qtbot, settings, tmp_path):
+    window, _first, second = tagged_window(qtbot, settings, tmp_path)
+    source = window.claim_panel.editor.source_edit
+    source.setFocus()
+    qtbot.waitUntil(source.hasFocus)
+    qtbot.keyClicks(source, "x")
+    qtbot.keyClick(source, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the field's own typing
+    assert source.text() == "" and window.project.claims.get(second) is not None
+    qtbot.keyClick(source, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # nothing typed: the window's
+    assert window.project.claims.get(second) is None
