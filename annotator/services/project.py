@@ -6,6 +6,8 @@ import logging
 import uuid
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from annotator.db import queries
 from annotator.db.engine import sqlite_engine, sqlite_reader_engine
 from annotator.db.errors import NewerProjectError, NotAProjectError, ProjectFileError
@@ -83,12 +85,16 @@ class Project:
         return self.path.stem
 
     def annotator(self, name: str) -> Annotator:
-        """The annotator with this name, added to the project on first use."""
+        """The annotator with this name, added to the project on first use.
+
+        A name that differs from a known one only in case ("ana" for "Ana") is that annotator: typed
+        differently on the command line, it must not start a second annotator whose claims then
+        show as a colleague's. Two known names equal but for case leave the exact one to match."""
         name = " ".join(name.split())
         if not name:
             raise ValueError("An annotator needs a name.")
         with self._tx.begin() as session:
-            found = queries.annotator_by_name(name, session=session)
+            found = _known_annotator(name, session)
             if found is not None:
                 return found
             annotator = Annotator(id=str(uuid.uuid4()), name=name)
@@ -98,7 +104,7 @@ class Project:
     def knows_annotator(self, name: str) -> bool:
         """Whether `annotator(name)` would find the annotator rather than add one (a write)."""
         with self._tx.read() as session:
-            return queries.annotator_by_name(" ".join(name.split()), session=session) is not None
+            return _known_annotator(" ".join(name.split()), session) is not None
 
     def annotators(self) -> list[Annotator]:
         with self._tx.read() as session:
@@ -121,3 +127,13 @@ class Project:
     def set_setting(self, key: str, value: str) -> None:
         with self._tx.begin() as session:
             queries.set_setting(key, value, session=session)
+
+
+def _known_annotator(name: str, session: Session) -> Annotator | None:
+    """The annotator of this name, or the only one whose name differs from it just in case."""
+    found = queries.annotator_by_name(name, session=session)
+    if found is not None:
+        return found
+    key = name.casefold()
+    alike = [a for a in queries.list_annotators(session=session) if a.name.casefold() == key]
+    return alike[0] if len(alike) == 1 else None
