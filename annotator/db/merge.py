@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from annotator.db import deletions
 from annotator.db.errors import NewerProjectError, NotAProjectError, ProjectFileError
 from annotator.db.project_file import (
     APPLICATION_ID,
@@ -102,21 +103,32 @@ class MergeReport:
     source_types: MergeCounts
     claims: MergeCounts
     confidence_levels_added: int = 0
-    conflicts: int = 0  # claims edited differently in both files (the newer version won)
+    conflicts: int = 0  # claims that differed between the files (the newer version won)
     history_added: int = 0  # older versions put in the claims' history
     touched_articles: frozenset[str] = frozenset()  # articles added, or whose claims changed
+    # The codebook: what agreement would now compare across two schemes.
+    source_type_names_added: tuple[str, ...] = ()
+    levels_added: tuple[tuple[int, str], ...] = ()  # (value, label)
+    levels_relabelled: tuple[tuple[int, str, str], ...] = ()  # (value, label here, label there)
+    # Deletions (db/deletions.py).
+    deleted_kept_out: int = 0  # deleted here, unchanged there since: not brought back
+    deleted_brought_back: int = 0  # deleted here, changed there after the deletion: back (in `claims.added`)
+    deletions_carried: int = 0  # deleted there, not changed here since: deleted here too
+    deletions_refused: int = 0  # deleted there, but changed here after that: kept
+    removed_claims: frozenset[str] = frozenset()
 
     @property
     def changed_anything(self) -> bool:
         parts = (self.articles, self.annotators, self.source_types, self.claims)
         return any(p.added or p.updated for p in parts) or bool(
-            self.confidence_levels_added or self.history_added
+            self.confidence_levels_added or self.history_added or self.deletions_carried
         )
 
     @property
     def changes(self) -> Changes:
         return Changes(
             articles=self.touched_articles,
+            removed_claims=self.removed_claims,
             codebook=bool(self.source_types.added or self.confidence_levels_added),
             annotators=bool(self.annotators.added),
         )
@@ -124,10 +136,14 @@ class MergeReport:
     def summary(self) -> str:
         """One paragraph for a user."""
         if not self.changed_anything:
-            return (
+            already = "are already in this project"
+            if self.deleted_kept_out:
+                already += " or were deleted here"
+            text = (
                 f"Nothing to merge from “{self.source}”: its {_count(self.claims.total, 'claim')} and"
-                f" {_count(self.articles.total, 'article')} are already in this project."
+                f" {_count(self.articles.total, 'article')} {already}."
             )
+            return " ".join([text, *self._deletions(), *self._codebook()])
         parts = [
             _line(self.articles, "article"),
             _line(self.annotators, "annotator"),
@@ -136,19 +152,78 @@ class MergeReport:
         claims = f"{_count(self.claims.added, 'claim')} added"
         if self.claims.updated:
             claims += f", {self.claims.updated} replaced by a newer version"
-        if self.claims.skipped:
-            claims += f", {self.claims.skipped} already here (identical or older)"
+        if identical := self.claims.skipped - self.deleted_kept_out:  # those are named below
+            claims += f", {identical} already here (identical or older)"
         parts.append(claims)
         if self.confidence_levels_added:
             parts.append(f"{_count(self.confidence_levels_added, 'confidence level')} added")
-        text = f"Merged “{self.source}”: " + "; ".join(parts) + "."
+        sentences = [f"Merged “{self.source}”: " + "; ".join(parts) + "."]
         if self.conflicts:
-            text += (
-                f" {_count(self.conflicts, 'claim')} had been edited in both projects: the newer version won."
+            # Which side changed a claim is not known (an edit keeps no earlier version), only
+            # which version is newer: say that much.
+            theirs, here = self.claims.updated, self.conflicts - self.claims.updated
+            sides = [
+                f"{theirs} from “{self.source}”" if theirs else "",
+                f"{here} from this project" if here else "",
+            ]
+            sentences.append(
+                f"{_count(self.conflicts, 'claim')} differed between the two projects: the newer version"
+                f" was kept ({', '.join(s for s in sides if s)}) and the older one is in the claim's history."
             )
         if self.history_added:
-            text += f" {_count(self.history_added, 'older version')} kept in the claims' history."
-        return text
+            sentences.append(f"{_count(self.history_added, 'older version')} added to the claims' history.")
+        return " ".join([*sentences, *self._deletions(), *self._codebook()])
+
+    def _deletions(self) -> list[str]:
+        sentences = []
+        if self.deleted_kept_out:
+            sentences.append(
+                f"{_count(self.deleted_kept_out, 'claim')} deleted in this project"
+                f" {_was(self.deleted_kept_out)} not brought back."
+            )
+        if self.deleted_brought_back:
+            sentences.append(
+                f"{_count(self.deleted_brought_back, 'claim')} deleted in this project came back:"
+                f" {'it was' if self.deleted_brought_back == 1 else 'they were'} changed in"
+                f" “{self.source}” after the deletion."
+            )
+        if self.deletions_carried:
+            sentences.append(
+                f"{_count(self.deletions_carried, 'claim')} deleted in “{self.source}”"
+                f" {_was(self.deletions_carried)} deleted here too"
+                " (the version here is in the claim's history)."
+            )
+        if self.deletions_refused:
+            sentences.append(
+                f"{_count(self.deletions_refused, 'claim')} deleted in “{self.source}”"
+                f" {_was(self.deletions_refused)} kept here: changed here after that deletion."
+            )
+        return sentences
+
+    def _codebook(self) -> list[str]:
+        parts = []
+        if self.source_type_names_added:
+            names = ", ".join(f"“{name}”" for name in self.source_type_names_added)
+            noun = "source type" if len(self.source_type_names_added) == 1 else "source types"
+            parts.append(f"it brought the {noun} {names}")
+        if self.levels_added:
+            levels = ", ".join(f"{value} “{label}”" for value, label in self.levels_added)
+            noun = "confidence level" if len(self.levels_added) == 1 else "confidence levels"
+            parts.append(f"the {noun} {levels}")
+        for value, here, there in self.levels_relabelled:
+            parts.append(
+                f"its confidence level {value} is “{there}”, here “{here}” (this project's label kept)"
+            )
+        if not parts:
+            return []
+        return [
+            f"“{self.source}” was coded with another codebook: {'; '.join(parts)}."
+            " Agreement between claims from both projects would now compare two coding schemes."
+        ]
+
+
+def _was(number: int) -> str:
+    return "was" if number == 1 else "were"
 
 
 def _count(number: int, noun: str) -> str:
@@ -276,6 +351,8 @@ _TEMPORARIES = (
     "merge_type_map",
     "merge_common",
     "merge_clash",
+    "merge_deleted",
+    "merge_their_deletions",
 )
 
 
@@ -315,6 +392,11 @@ def merge_attached(session: Session, *, source_name: str, now: datetime) -> Merg
     (ignoring case), confidence levels by value (local labels win). Claims keep their ids; a claim
     in both files that differs keeps the newer version (by updated_at; on a tie, the same one on
     both sides), and the other version goes to claim_history.
+
+    Deletions (db/deletions.py): a claim deleted here is not brought back unless the other file
+    changed it after the deletion; a claim the other file deleted is deleted here too unless it
+    changed here after their deletion (its version here goes to the history). The report names
+    both, and every codebook difference (types added, levels labelled otherwise).
     """
     run = _Run(session.connection())
     # Rows are copied as stored, never decoded on the way: a damaged page would go in as claims.
@@ -327,13 +409,9 @@ def merge_attached(session: Session, *, source_name: str, now: datetime) -> Merg
         row[0] for row in run(f"SELECT name FROM {ALIAS}.sqlite_master WHERE type = 'table'").fetchall()
     }
     _drop_temporaries_in_transaction(run)
-    levels_added = run(
-        "INSERT INTO main.confidence_level (value, label)"
-        f" SELECT value, label FROM {ALIAS}.confidence_level"
-        " WHERE value NOT IN (SELECT value FROM main.confidence_level)"
-    ).rowcount
+    levels_added, levels_relabelled = _merge_confidence_levels(run)
     annotators = _merge_annotators(run)
-    source_types = _merge_source_types(run)
+    source_types, type_names_added = _merge_source_types(run)
     articles, new_article_ids = _merge_articles(run)
 
     run(
@@ -355,6 +433,7 @@ def merge_attached(session: Session, *, source_name: str, now: datetime) -> Merg
         )
 
     conflicts, updated = find_clashes(session.connection(), f"{ALIAS}.claim", "temp.merge_incoming")
+    kept_out, brought_back = _keep_deleted_out(run)
     touched = {
         row[0]
         for row in run(
@@ -372,13 +451,19 @@ def merge_attached(session: Session, *, source_name: str, now: datetime) -> Merg
     history, added = apply_clashes(
         session.connection(), "temp.merge_incoming", replaced_at, f"merged from {source_name}"
     )
+    carried: dict[str, str] = {}
+    refused = 0
     if "claim_history" in other_tables:
         history += _copy_other_history(run)
+        carried, refused = _carry_their_deletions(run, deletions.deleted_in(source_name))
+        touched |= set(carried.values())
 
-    # Never lose a claim: every claim of the other file is here now, in one version or another.
+    # Never lose a claim: every claim of the other file is here now, in one version or another,
+    # unless it was deleted here (and is in the history as such).
     if missing := run.scalar(
         f"SELECT count(*) FROM {ALIAS}.claim AS c"
         " WHERE NOT EXISTS (SELECT 1 FROM main.claim AS l WHERE l.id = c.id)"
+        " AND NOT EXISTS (SELECT 1 FROM temp.merge_deleted AS d WHERE d.id = c.id AND NOT d.comes_back)"
     ):
         raise ProjectFileError(
             f"{missing} claims of “{source_name}” could not be merged. Nothing was merged."
@@ -390,11 +475,93 @@ def merge_attached(session: Session, *, source_name: str, now: datetime) -> Merg
         annotators=annotators,
         source_types=source_types,
         claims=MergeCounts(added=added, updated=updated, skipped=total - added - updated),
-        confidence_levels_added=levels_added,
+        confidence_levels_added=len(levels_added),
         conflicts=conflicts,
         history_added=history,
         touched_articles=frozenset(touched) | new_article_ids,
+        source_type_names_added=type_names_added,
+        levels_added=levels_added,
+        levels_relabelled=levels_relabelled,
+        deleted_kept_out=kept_out,
+        deleted_brought_back=brought_back,
+        deletions_carried=len(carried),
+        deletions_refused=refused,
+        removed_claims=frozenset(carried),
     )
+
+
+def _merge_confidence_levels(
+    run: _Run,
+) -> tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str, str], ...]]:
+    """Levels unknown here are added; a level both have keeps this project's label.
+
+    Returns the levels added (value, label) and those labelled otherwise there (value, here, there),
+    which the report names: the same number may no longer mean the same thing.
+    """
+    here = dict(run("SELECT value, label FROM main.confidence_level").fetchall())
+    there = run(f"SELECT value, label FROM {ALIAS}.confidence_level ORDER BY value").fetchall()
+    added = tuple((int(value), str(label)) for value, label in there if value not in here)
+    relabelled = tuple(
+        (int(value), str(here[value]), str(label))
+        for value, label in there
+        if value in here and str(here[value]).strip().casefold() != str(label).strip().casefold()
+    )
+    run.many("INSERT INTO main.confidence_level (value, label) VALUES (?, ?)", added)
+    return added, relabelled
+
+
+def _keep_deleted_out(run: _Run) -> tuple[int, int]:
+    """Incoming claims deleted here (temp.merge_deleted) stay deleted, unless the incoming version
+    was changed after the deletion: then it comes back. Returns (kept out, coming back).
+
+    Kept-out claims join temp.merge_common, so that `apply_clashes` counts them as here and does
+    not add them. Run after `find_clashes`, before `apply_clashes`.
+    """
+    run(
+        "CREATE TEMP TABLE merge_deleted AS"
+        " SELECT d.id AS id, d.deleted_at AS deleted_at, c.updated_at > d.deleted_at AS comes_back FROM"
+        " (SELECT h.claim_id AS id, max(h.replaced_at) AS deleted_at FROM main.claim_history AS h"
+        f" WHERE {deletions.is_deletion_sql('h')}"
+        " AND NOT EXISTS (SELECT 1 FROM main.claim AS l WHERE l.id = h.claim_id)"
+        " GROUP BY h.claim_id) AS d"
+        f" JOIN {ALIAS}.claim AS c ON c.id = d.id"
+    )
+    run("INSERT INTO temp.merge_common (id) SELECT id FROM temp.merge_deleted WHERE NOT comes_back")
+    kept_out = run.scalar("SELECT count(*) FROM temp.merge_deleted WHERE NOT comes_back")
+    return kept_out, run.scalar("SELECT count(*) FROM temp.merge_deleted WHERE comes_back")
+
+
+def _carry_their_deletions(run: _Run, reason: str) -> tuple[dict[str, str], int]:
+    """Claims the other file deleted (a tombstone in its history, no claim) go here too, unless the
+    claim here changed after their deletion: work done here is never lost to their deletion.
+
+    The version deleted here goes to the history as a tombstone "deleted in <file>", dated when
+    they deleted it. Returns the claims deleted here (id -> article id) and how many were kept.
+    Run after `_copy_other_history`.
+    """
+    run(
+        "CREATE TEMP TABLE merge_their_deletions AS"
+        " SELECT h.claim_id AS id, max(h.replaced_at) AS deleted_at"
+        f" FROM {ALIAS}.claim_history AS h WHERE {deletions.is_deletion_sql('h')}"
+        f" AND NOT EXISTS (SELECT 1 FROM {ALIAS}.claim AS c WHERE c.id = h.claim_id)"
+        " AND EXISTS (SELECT 1 FROM main.claim AS l WHERE l.id = h.claim_id)"
+        " GROUP BY h.claim_id"
+    )
+    gone = "JOIN temp.merge_their_deletions AS d ON d.id = l.id WHERE l.updated_at <= d.deleted_at"
+    carried = {str(i): str(a) for i, a in run(f"SELECT l.id, l.article_id FROM main.claim AS l {gone}")}
+    refused = run.scalar("SELECT count(*) FROM temp.merge_their_deletions") - len(carried)
+    if carried:
+        columns = ("id", "claim_id", *_SNAPSHOT, "replaced_at", "reason")
+        run(
+            f"INSERT INTO main.claim_history ({', '.join(map(_q, columns))})"
+            f" SELECT merge_uuid(), l.id, {_columns('l')}, d.deleted_at, ? FROM main.claim AS l {gone}"
+            " AND NOT EXISTS (SELECT 1 FROM main.claim_history AS h WHERE h.claim_id = l.id"
+            f" AND {deletions.is_deletion_sql('h')} AND h.updated_at = l.updated_at"
+            f" AND {_same_content('h', 'l')})",
+            (reason,),
+        )
+        run.many("DELETE FROM main.claim WHERE id = ?", [(claim_id,) for claim_id in carried])
+    return carried, refused
 
 
 def find_clashes(connection: Connection, incoming_ids: str, incoming: str) -> tuple[int, int]:
@@ -486,7 +653,7 @@ def _merge_annotators(run: _Run) -> MergeCounts:
     return MergeCounts(added=len(new), skipped=len(pairs) - len(new))
 
 
-def _merge_source_types(run: _Run) -> MergeCounts:
+def _merge_source_types(run: _Run) -> tuple[MergeCounts, tuple[str, ...]]:
     """A type unknown here is added at the end of the codebook, retired or not as it was there.
 
     It keeps its colour unless an active type here has it already: two active types must never look
@@ -519,7 +686,7 @@ def _merge_source_types(run: _Run) -> MergeCounts:
         new,
     )
     _map_table(run, "merge_type_map", pairs)
-    return MergeCounts(added=len(new), skipped=len(pairs) - len(new))
+    return MergeCounts(added=len(new), skipped=len(pairs) - len(new)), tuple(row[1] for row in new)
 
 
 def _free_colour(used: set[str], count: int) -> str:
@@ -597,6 +764,7 @@ def _copy_other_history(run: _Run) -> int:
             " LEFT JOIN temp.merge_annotator_map AS n ON n.other_id = o.annotator_id"
             " LEFT JOIN temp.merge_type_map AS t ON t.other_id = o.source_type_id"
             ") AS s WHERE NOT EXISTS (SELECT 1 FROM main.claim_history AS x WHERE x.id = s.id)"
-            f" AND NOT EXISTS ({_SAME_VERSION_IN_HISTORY})"
+            # A tombstone is kept even when its version is here already: it says the claim was deleted.
+            f" AND ({deletions.is_deletion_sql('s')} OR NOT EXISTS ({_SAME_VERSION_IN_HISTORY}))"
         ).rowcount
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import repeat
+from itertools import groupby, repeat
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import LargeBinary
 
+from annotator.db import deletions
 from annotator.db.listing import LISTED_CLAIM_COLUMNS, ClaimListing
 from annotator.db.tables import (
     ANNOTATOR,
@@ -268,11 +269,19 @@ def insert_claims(rows: Sequence[dict[str, Any]], *, session: Session) -> None:
         session.execute(insert(CLAIM), list(rows))
 
 
+def restore_claims(rows: Sequence[dict[str, Any]], *, session: Session) -> None:
+    """Put deleted claims back with their ids (undo of a deletion): they are no longer deleted."""
+    insert_claims(rows, session=session)
+    deletions.forget([row["id"] for row in rows], session=session)
+
+
 def update_claim(claim_id: str, values: dict[str, Any], *, session: Session) -> int:
     return int(_changed(session.execute(update(CLAIM).where(CLAIM.c.id == claim_id).values(**values))))
 
 
 def delete_claim(claim_id: str, *, session: Session) -> int:
+    # Remembered, so that merging a file that still has the claim does not bring it back.
+    deletions.remember(claim_id, session=session)
     return int(_changed(session.execute(delete(CLAIM).where(CLAIM.c.id == claim_id))))
 
 
@@ -436,6 +445,24 @@ def _status(outcome: str, chosen: bool) -> str:
     return outcome if chosen else "superseded"  # "accepted" or "edited" for the chosen version
 
 
+def _settled_statuses(settled: Iterable[Any]) -> dict[bytes, str]:
+    """Each settled claim's status, from rows of (claim id, decision id, outcome, chosen, start, end,
+    source type id, confidence) with each decision's rows together, oldest decision first.
+
+    A version identical (span, type and confidence) to the one its unit kept counts as kept too:
+    when every annotator said the same, the reviewer agreed with all of them, not with one. The
+    versions are compared as they are now: one edited since to differ is superseded.
+    """
+    statuses: dict[bytes, str] = {}
+    for _, rows in groupby(settled, key=lambda row: row[1]):
+        versions = list(rows)
+        kept = next((tuple(row[4:]) for row in versions if row[3]), None)
+        for claim_id, _, outcome, chosen, *version in versions:
+            agreed = kept is not None and kept[0] is not None and tuple(version) == kept
+            statuses[bytes(claim_id)] = _status(outcome, bool(chosen) or agreed)
+    return statuses
+
+
 def reviewed_dataset_batches(
     *,
     session: Session,
@@ -450,9 +477,11 @@ def reviewed_dataset_batches(
     With `with_claims`, each batch has a fourth item: each claim's status as a 1-tuple of text,
     "reviewed" for a reviewed claim, and for an annotator's claim what the latest decision naming
     it made of it: "accepted" or "edited" (its version was the one kept, as it was or as the base
-    of the reviewer's edit), "superseded" (its unit kept another version), "rejected" (its unit
-    was rejected), or "unreviewed" (no decision names it). A decision names the claims as they
-    were: a claim edited since keeps its status (the review list shows its unit as stale).
+    of the reviewer's edit, or is identical to that one: see _settled_statuses), "superseded" (its
+    unit kept another, different version), "rejected" (its unit was rejected), or "unreviewed" (no
+    decision names it). A decision names the claims as they were: a claim edited since keeps its
+    status (the review list shows its unit as stale), unless the edit made it differ from, or
+    become identical to, the version kept.
 
     Order: articles in the order they were imported; within an article, rows by (start, end),
     then annotators' claims before reviewed claims at the same span, then by id. The annotators'
@@ -471,8 +500,16 @@ def reviewed_dataset_batches(
         claims_query = claims_query.where(_by_annotators(annotator_names, annotator_ids, annotators))
     # Oldest first, so that the latest decision naming a claim (should a merge have left two) wins.
     settled_query = (
-        select(_Utf8(DECISION_CLAIM.c.claim_id), DECISION.c.outcome, DECISION_CLAIM.c.chosen)
+        select(
+            _Utf8(DECISION_CLAIM.c.claim_id),
+            DECISION.c.id,
+            DECISION.c.outcome,
+            DECISION_CLAIM.c.chosen,
+            *(CLAIM.c[name] for name in ("start", "end", "source_type_id", "confidence")),
+        )
         .join_from(DECISION_CLAIM, DECISION, DECISION_CLAIM.c.decision_id == DECISION.c.id)
+        # Outer: a claim deleted since has no version to compare.
+        .outerjoin(CLAIM, CLAIM.c.id == DECISION_CLAIM.c.claim_id)
         .order_by(DECISION.c.decided_at, DECISION.c.id)
     )
     documents: list[tuple[bytes | None, ...]] = []  # by place
@@ -488,9 +525,7 @@ def reviewed_dataset_batches(
             ]
             if with_claims:
                 settled = session.execute(settled_query.where(DECISION.c.article_id == article.id))
-                statuses = {
-                    bytes(claim_id): _status(outcome, bool(chosen)) for claim_id, outcome, chosen in settled
-                }
+                statuses = _settled_statuses(settled)
                 claims = _raw_rows(session.execute(claims_query.where(CLAIM.c.article_id == article.id)))
                 rows.extend((row, 0, statuses.get(row[0], UNREVIEWED)) for row in claims)
             rows.sort(key=lambda item: (item[0][2], item[0][3], item[1], item[0][0]))

@@ -115,7 +115,7 @@ class ClaimService:
     def restore(self, claim: Claim) -> Changes:
         """Put back a deleted claim exactly as it was (same id and times), e.g. on undo."""
         with self._tx.begin() as session:
-            queries.insert_claims([_row_of(claim, self._text(claim.article_id, session))], session=session)
+            queries.restore_claims([_row_of(claim, self._text(claim.article_id, session))], session=session)
         return Changes(claims=frozenset({claim.id}))
 
     def put_back(self, claim: Claim) -> Changes:
