@@ -6,6 +6,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -45,8 +47,19 @@ CLAIM_ROLE = Qt.ItemDataRole.UserRole + 1
 ShowClaim = Callable[[str, str | None, int, int], None]
 
 
+class EnterOpensTable(QTableWidget):
+    """Enter and Return open what the current cell stands for (Qt's `cellActivated`) and stop there:
+    an item view passes them on after activating, and a dialog would take them as its default button's
+    click, closing itself and the table just opened."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            event.accept()
+
+
 def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
+    table = EnterOpensTable(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
@@ -74,7 +87,7 @@ class AgreementDialog(QDialog):
         who = ", ".join(result.annotators) or "nobody yet"
         summary = QLabel(
             f"{len(result.units):,} units in {result.articles} article{plural} "
-            f"coded by two or more of: {who}. Double-click a figure for the table behind it."
+            f"coded by two or more of: {who}. Double-click a figure (or press Enter) for the table behind it."
         )
         summary.setTextFormat(Qt.TextFormat.PlainText)
         summary.setWordWrap(True)
@@ -90,6 +103,10 @@ class AgreementDialog(QDialog):
         self.table.cellDoubleClicked.connect(lambda row, _column: self.open_confusion(row))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        for button in buttons.buttons():  # Enter opens figures here; Escape closes the dialog
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(self.table)

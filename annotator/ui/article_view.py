@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QApplication, QFrame, QPlainTextDocumentLayout, QP
 
 from annotator.domain.records import Claim
 from annotator.domain.text import invisible_characters
+from annotator.ui.colleague_lanes import paint_lanes
 from annotator.ui.highlights import ClaimHighlights
 from annotator.ui.positions import PositionMap, code_point_at, cursor_for_span, selected_span
 
@@ -270,9 +271,34 @@ class ArticleView(QPlainTextEdit):
     def paintEvent(self, event: QPaintEvent) -> None:
         self.format_visible_blocks(QRectF(event.rect()))
         super().paintEvent(event)
+        self._paint_colleague_lanes(event.rect().bottom())
         self._paint_selection()
         if self._show_invisibles:
             self._paint_invisibles()
+
+    def _paint_colleague_lanes(self, bottom: int) -> None:
+        """Colleagues' lines that the formats cannot carry, under the text (see `colleague_lanes`)."""
+        if not self.highlights.has_colleague_lanes:
+            return
+        painter: QPainter | None = None
+        offset = self.contentOffset()
+        block = self.firstVisibleBlock()
+        top = offset.y()
+        while block.isValid() and top <= bottom:
+            lanes = self.highlights.colleague_lanes(block) if block.isVisible() else []
+            if lanes:
+                if painter is None:
+                    painter = QPainter(self.viewport())
+                    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+                paint_lanes(painter, block.layout(), QPointF(offset.x(), top), lanes, self._metrics())
+            if block.isVisible():
+                top += self.blockBoundingRect(block).height()
+            block = block.next()
+        if painter is not None:
+            painter.end()
+
+    def _metrics(self) -> QFontMetricsF:
+        return QFontMetricsF(self.document().defaultFont())
 
     # -- invisible characters ---------------------------------------------------------------------
 

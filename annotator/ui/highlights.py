@@ -11,6 +11,7 @@ from itertools import islice, pairwise
 from operator import attrgetter
 from operator import le as _le
 from operator import lt as _lt
+from typing import NamedTuple
 
 from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
@@ -53,6 +54,18 @@ COLLEAGUE_LINES = (
     UnderlineStyle.DashDotLine,
     UnderlineStyle.DashDotDotLine,
 )
+
+
+class Lane(NamedTuple):
+    """A colleague's line painted under the text (`ClaimHighlights.colleague_lanes`): block-relative
+    UTF-16 range, lane number (1 is just under the format's own underline), style and colour."""
+
+    qt_start: int
+    qt_end: int
+    lane: int
+    style: QTextCharFormat.UnderlineStyle
+    colour: QColor
+
 
 # What a stretch of text looks like: (wash type or None, stacked?, marked?, line type or None, line style
 # or None). Equal looks share one cached format, and neighbouring stretches one format range.
@@ -98,6 +111,7 @@ class ClaimHighlights:
         self._formatted_in: dict[int, int] = {}  # block number -> epoch its formats were computed in
         self._with_formats: set[int] = set()  # blocks whose layout holds formats right now
         self._format_cache: dict[Look, QTextCharFormat] = {}
+        self._lanes: dict[int, list[Lane]] = {}  # block number -> colleagues' lanes, made with its formats
         # Block number -> how many times its formats were computed; tests and benchmarks read it to prove
         # that one edit re-formats one block, not the article.
         self.format_count: Counter[int] = Counter()
@@ -138,6 +152,7 @@ class ClaimHighlights:
         self._marked = None
         self._formatted_in.clear()
         self._with_formats.clear()  # the old blocks, and their layouts, are gone with the old text
+        self._lanes.clear()
         self.format_count.clear()
         self._epoch += 1
         return len(claims) - len(valid)
@@ -279,6 +294,11 @@ class ClaimHighlights:
         if self._formatted_in.get(number) == self._epoch:
             return False
         ranges = self.formats_for(block)
+        lanes = self._lanes_for(block) if ranges and len(self._lines) > 1 else []
+        if lanes:
+            self._lanes[number] = lanes
+        else:
+            self._lanes.pop(number, None)
         if ranges or number in self._with_formats:
             block.layout().setFormats(ranges)
             if ranges:
@@ -289,8 +309,9 @@ class ClaimHighlights:
         self.format_count[number] += 1
         return True
 
-    def formats_for(self, block: QTextBlock) -> list[QTextLayout.FormatRange]:
-        """The format ranges (block-relative, in UTF-16 units) that paint the visible claims over a block."""
+    def _shown_in(self, block: QTextBlock) -> list[tuple[str, int, int, tuple[int, int, str]]]:
+        """The visible claims over a block: (claim id, start and end clipped to the block, innermost-first
+        sort key), sorted by clipped start."""
         qt_start = block.position()
         qt_length = block.length() - 1  # without the block separator
         if qt_length <= 0:
@@ -300,7 +321,6 @@ class ClaimHighlights:
         block_end = positions.to_code_point(qt_start + qt_length)
         hidden = self._hidden
         types = self._types
-        # (claim id, clipped start, clipped end, innermost-first sort key); still sorted by clipped start.
         shown = [
             (claim_id, max(start, block_start), min(end, block_end), (end - start, -start, claim_id))
             for claim_id, start, end in self._spans.overlapping(block_start, block_end)
@@ -309,8 +329,15 @@ class ClaimHighlights:
         if self._shown_annotators is not None:
             annotators, shown_annotators = self._annotators, self._shown_annotators
             shown = [span for span in shown if annotators[span[0]] in shown_annotators]
+        return shown
+
+    def formats_for(self, block: QTextBlock) -> list[QTextLayout.FormatRange]:
+        """The format ranges (block-relative, in UTF-16 units) that paint the visible claims over a block."""
+        shown = self._shown_in(block)
         if not shown:
             return []
+        qt_start = block.position()
+        positions = self._positions
         boundaries = sorted({point for _, start, end, _ in shown for point in (start, end)})
         ranges: list[QTextLayout.FormatRange] = []
         active: list[tuple[str, int, int, tuple[int, int, str]]] = []
@@ -337,6 +364,71 @@ class ClaimHighlights:
             ranges.append(format_range)
             last_key = key
         return ranges
+
+    @property
+    def has_colleague_lanes(self) -> bool:
+        """Whether any formatted block has lanes to paint (most often none: the paint then skips them)."""
+        return bool(self._lanes)
+
+    def colleague_lanes(self, block: QTextBlock) -> list[Lane]:
+        """The colleagues' lines a char format cannot carry, to be painted under the text.
+
+        A char format holds one underline: where several colleagues' claims cover the same words, the
+        format draws one colleague's line (the marked claim's, else the innermost, see `_layered_key`), and
+        each other colleague whose claim is there gets a lane of their own below it, numbered from 1 in
+        the colleagues' order (their styles' order). Block-relative UTF-16 ranges; a lane that goes on
+        unchanged is one range. Computed with the block's formats (`ensure_formatted`), as current.
+        """
+        return self._lanes.get(block.blockNumber(), [])
+
+    def _lanes_for(self, block: QTextBlock) -> list[Lane]:
+        lines = self._lines
+        if len(lines) < 2:
+            return []
+        annotators = self._annotators
+        shown = [span for span in self._shown_in(block) if annotators[span[0]] in lines]
+        if len(shown) < 2:
+            return []
+        order = {annotator_id: number for number, annotator_id in enumerate(lines)}
+        types, positions, qt_start = self._types, self._positions, block.position()
+        boundaries = sorted({point for _, start, end, _ in shown for point in (start, end)})
+        lanes: list[Lane] = []
+        open_lanes: dict[tuple[int, str, str], int] = {}  # (lane, annotator, type) -> index in lanes
+        active: list[tuple[str, int, int, tuple[int, int, str]]] = []
+        next_span = 0
+        for left, right in pairwise(boundaries):
+            while next_span < len(shown) and shown[next_span][1] <= left:
+                active.append(shown[next_span])
+                next_span += 1
+            active = [span for span in active if span[2] > left]
+            if len(active) < 2:
+                open_lanes = {}
+                continue
+            active.sort(key=lambda span: span[3])  # innermost first
+            drawn = self._marked if any(s[0] == self._marked for s in active) else None
+            drawn_by = annotators[drawn] if drawn is not None else None
+            innermost: dict[str, str] = {}  # each colleague's innermost claim here
+            for claim_id, *_ in active:
+                innermost.setdefault(annotators[claim_id], claim_id)
+            if drawn_by is None and innermost:
+                drawn_by = next(iter(innermost))  # the innermost colleague's claim: the format's line
+            others = sorted((a for a in innermost if a != drawn_by), key=order.__getitem__)
+            qt_left = positions.to_qt(left) - qt_start
+            qt_right = positions.to_qt(right) - qt_start
+            still_open: dict[tuple[int, str, str], int] = {}
+            for lane, annotator_id in enumerate(others, start=1):
+                type_id = types[innermost[annotator_id]]
+                key = (lane, annotator_id, type_id)
+                index = open_lanes.get(key)
+                if index is not None and lanes[index].qt_end == qt_left:
+                    lanes[index] = lanes[index]._replace(qt_end=qt_right)
+                else:
+                    index = len(lanes)
+                    colour = to_qcolor(line_colour(self._colour(type_id), paper=self._paper, ink=self._ink))
+                    lanes.append(Lane(qt_left, qt_right, lane, lines[annotator_id], colour))
+                still_open[key] = index
+            open_lanes = still_open
+        return lanes
 
     def _style_key(self, active: list[tuple[str, int, int, tuple[int, int, str]]]) -> Look:
         """The look of a stretch covered by the `active` claims."""

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QByteArray,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QSettings,
     Qt,
     QTimer,
     Signal,
@@ -23,7 +25,6 @@ from PySide6.QtGui import (
     QFont,
     QKeyEvent,
     QKeySequence,
-    QResizeEvent,
     QShowEvent,
     QUndoStack,
 )
@@ -40,9 +41,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidgetItem,
+    QMainWindow,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -95,7 +99,7 @@ KEYS_HINT = "   ·   ".join(f"{key}  {does}".replace(" ", "\u00a0") for key, doe
 AGREE_TINT, DIFFER_TINT, STALE_TINT = "#E6F4EA", "#FFF1DB", "#FBE3E1"
 SETTLED_COLOUR, MUTED_COLOUR = "#1E6B34", "#6B6B6B"
 DASH = "\N{EN DASH}"  # between the ends of a span
-QUOTE_WIDTH, CAP_WIDTH, MIN_WIDTH = 240, 220, 110  # pixels
+QUOTE_WIDTH, CAP_WIDTH, MIN_WIDTH = 120, 300, 90  # pixels
 
 
 ORPHANED_WORDS = "decided · its claims were deleted"
@@ -159,6 +163,26 @@ def progress_words(progress: ArticleProgress) -> str:
         f"{progress.settled} of {progress.total_units} unit{'s' if progress.total_units != 1 else ''} settled"
         f" · {left} disagreement{'s' if left != 1 else ''} left"
     )
+
+
+def share_widths(wanted: dict[int, int], room: int, quote: int, whole: set[int]) -> dict[int, int]:
+    """Column widths for a list `room` pixels wide, from the width each column's words want.
+
+    The `whole` columns (the decision) keep their words' width; the others as much as theirs, up to
+    CAP_WIDTH (tooltips hold the rest); the `quote` takes what is left. Short of room, the quote gives
+    way first (eliding, down to QUOTE_WIDTH), then the other columns share the loss (down to MIN_WIDTH):
+    the decisions and the spans' offsets are the last to go, and a list narrower still scrolls sideways.
+    """
+    widths = {c: w if c in whole else min(w, CAP_WIDTH) for c, w in wanted.items() if c != quote}
+    short = sum(widths.values()) + QUOTE_WIDTH - room
+    shrinkable = {c: w for c, w in widths.items() if c not in whole and w > MIN_WIDTH}
+    if short > 0 and shrinkable:
+        give = sum(w - MIN_WIDTH for w in shrinkable.values())
+        share = min(1.0, short / give)
+        for column, width in shrinkable.items():
+            widths[column] = width - int((width - MIN_WIDTH) * share + 0.999)
+    widths[quote] = max(QUOTE_WIDTH, room - sum(widths.values()))
+    return widths
 
 
 def representative(unit: ReviewUnit) -> Claim:
@@ -333,6 +357,15 @@ def shields_from_window(event: QKeyEvent) -> bool:
     return True
 
 
+class QuoteEliding(QStyledItemDelegate):
+    """The quote column loses its end when narrow; the other columns lose their middle (the list's
+    mode), so a version's type and its span's offsets both stay in view."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideRight  # type: ignore[attr-defined]
+
+
 class UnitTable(QTableView):
     """The units list. Its keys beat the window's shortcuts (digits tag, Delete deletes a claim)
     while it has the focus."""
@@ -340,6 +373,15 @@ class UnitTable(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.handlers: dict[tuple[int, bool], Callable[[], None]] = {}
+        # Called with each new width of the list's viewport: when it is first shown, when the dock
+        # is resized, and when a scroll bar comes or goes.
+        self.width_changed: Callable[[], None] = lambda: None
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        handled = super().viewportEvent(event)
+        if event.type() == QEvent.Type.Resize:
+            self.width_changed()
+        return handled
 
     def _handler(self, event: QKeyEvent) -> Callable[[], None] | None:
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
@@ -563,10 +605,13 @@ class ReviewPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setItemDelegateForColumn(1, QuoteEliding(self.table))
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setMinimumSectionSize(60)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
+        self.table.width_changed = self.fit_columns
         key = Qt.Key
         self.table.handlers = {
             (key.Key_N, False): lambda: self.next_disagreement(+1),
@@ -742,31 +787,28 @@ class ReviewPanel(QWidget):
         self._show_details()
 
     def _size_columns(self) -> None:
-        """Measure the columns' words once per reload; `_fit_columns` shares out the width."""
+        """Measure the columns' words once per reload; `fit_columns` shares out the width."""
         self._content_widths = {}
         for column in range(self.model.columnCount()):
             if column != 1:
                 self._content_widths[column] = self.table.sizeHintForColumn(column) + 12
-        self._fit_columns()
+        self.fit_columns()
 
-    def _fit_columns(self) -> None:
-        """Columns as wide as their words, capped (tooltips hold the rest); the quote gets what is
-        left, never less than QUOTE_WIDTH: a narrow list scrolls sideways rather than hide quotes."""
+    def fit_columns(self) -> None:
+        """Share the list's width out among its columns (see `share_widths`): on every change of its
+        width, the first showing included, so the columns always fill the list."""
+        if not self._content_widths:
+            return
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        widths = {c: min(w, CAP_WIDTH) for c, w in self._content_widths.items()}
-        room = self.table.viewport().width() - QUOTE_WIDTH
-        total = sum(widths.values())
-        if widths and total > room:
-            ratio = max(room, 0) / total
-            widths = {c: max(MIN_WIDTH, int(w * ratio)) for c, w in widths.items()}
+        widths = share_widths(
+            self._content_widths,
+            self.table.viewport().width(),
+            quote=1,
+            whole={self.model.decision_column()},
+        )
         for column, width in widths.items():
             header.resizeSection(column, width)
-        header.resizeSection(1, max(QUOTE_WIDTH, self.table.viewport().width() - sum(widths.values())))
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit_columns()
 
     # --- the chosen unit -----------------------------------------------------------------------
 
@@ -787,6 +829,14 @@ class ReviewPanel(QWidget):
         # Showing the claim activates the main window; a floating review takes the keys back.
         self.window().activateWindow()
         self.table.setFocus()
+
+    def show_current_unit(self) -> None:
+        """Show the chosen unit in the article again (after the article's room changed)."""
+        unit = self.current_unit()
+        if unit is not None and self.article_id is not None and not self.table.isHidden():
+            self.show_claim(self.article_id, *unit_span(unit))
+            self.window().activateWindow()
+            self.table.setFocus()
 
     def _show_details(self) -> None:
         unit = self.current_unit()
@@ -1000,12 +1050,19 @@ class ReviewPanel(QWidget):
             self.reload()
 
 
+# Where the window keeps the dock's place and size (QMainWindow.saveState: only this dock is in it).
+DOCK_STATE_KEY, DOCK_STATE_VERSION = "window/reviewDock", 1
+DOCK_SHARE, DOCK_MIN_HEIGHT, DOCK_MAX_HEIGHT = 0.38, 220, 380
+
+
 class ReviewDock(QDockWidget):
-    """The review panel docked under the article (wide enough for a column per annotator)."""
+    """The review panel docked under the panes, the whole window wide (a column per annotator);
+    the article above it scrolls each chosen unit into view."""
 
     def __init__(self, panel: ReviewPanel, parent: QWidget | None = None) -> None:
         super().__init__("Review disagreements", parent)
-        self.setObjectName("reviewDock")
+        self.setObjectName("reviewDock")  # saveState and restoreState know the dock by this name
+        self._settings: QSettings | None = None  # where `place_in` found its place
         self.panel = panel
         self.project = panel.project
         # A count that ends after the window opened another project (or none) is dropped.
@@ -1017,16 +1074,33 @@ class ReviewDock(QDockWidget):
             | Qt.DockWidgetArea.LeftDockWidgetArea
         )
 
-    def float_near(self, window: QWidget) -> None:
-        """Float at a size that shows a screenful of units, low on the window's screen."""
-        self.setFloating(True)
-        screen = window.screen().availableGeometry()
-        frame = window.frameGeometry()
-        width = min(max(1000, frame.width()), screen.width() - 20)
-        height = min(440, screen.height() // 2)
-        x = min(max(screen.left(), frame.center().x() - width // 2), screen.right() - width)
-        y = min(frame.bottom() - height // 2, screen.bottom() - height)
-        self.setGeometry(x, max(screen.top(), y), width, height)
+    def place_in(self, window: QMainWindow, settings: QSettings) -> bool:
+        """Dock under the window's panes, where it never covers the article text a unit points to,
+        or where the reviewer left it last time (docked elsewhere, or floating). True if restored."""
+        self._settings = settings
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self)
+        state = settings.value(DOCK_STATE_KEY)
+        # The review dock is the window's only dock: its state is all this restores.
+        restored = isinstance(state, QByteArray) and window.restoreState(state, DOCK_STATE_VERSION)
+        if not restored:
+            self.setFloating(False)
+        return restored
+
+    def fit_under(self, window: QMainWindow) -> None:
+        """Docked for the first time: tall enough for a screenful of units, leaving the article most of
+        the height (at 1024x700 about 270 pixels, about 340 at 1400x900)."""
+        if self.isFloating():
+            return
+        height = min(DOCK_MAX_HEIGHT, max(DOCK_MIN_HEIGHT, int(window.height() * DOCK_SHARE)))
+        window.resizeDocks([self], [height], Qt.Orientation.Vertical)
+
+    def remember(self) -> None:
+        """Keep where the dock is and its size for the next time the window opens one (called as the
+        window closes, and before another project's review replaces this one)."""
+        window = self.parentWidget()
+        if self._settings is not None and isinstance(window, QMainWindow):
+            self._settings.setValue(DOCK_STATE_KEY, window.saveState(DOCK_STATE_VERSION))
+            self._settings.sync()
 
     def follow_article(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
         """The main window's article list chose an article: review that one."""

@@ -20,6 +20,7 @@ def build_panes(window: MainWindow) -> None:
     from annotator.ui.article_view import ArticleView
     from annotator.ui.claim_panel import ClaimPanel
     from annotator.ui.ruled_splitter import RuledSplitter
+    from annotator.ui.scroll_pane import VerticalScrollPane
 
     window.article_list = QListWidget()
     window.article_list.setAccessibleName("Articles")
@@ -70,7 +71,8 @@ def build_panes(window: MainWindow) -> None:
     window.splitter.setChildrenCollapsible(False)
     window.splitter.addWidget(left)
     window.splitter.addWidget(centre)
-    window.splitter.addWidget(window.claim_panel)
+    # Scrolls when the window is short (the review docked under the panes takes height).
+    window.splitter.addWidget(VerticalScrollPane(window.claim_panel))
     window.splitter.setStretchFactor(1, 1)
     window.splitter.setSizes([230, 720, 410])
     window.setCentralWidget(window.splitter)

@@ -143,7 +143,7 @@ def test_every_claim_gets_its_status_in_the_layered_export(tmp_path: Path, revie
     status = {row["claim_id"]: row["status"] for row in rows}
     claims, kept = reviewed.claims, reviewed.reviewed
     assert status == {
-        claims["a1"]: "superseded",
+        claims["a1"]: "accepted",  # identical to Ben's, the version kept
         claims["b1"]: "accepted",
         claims["a2"]: "edited",
         claims["b2"]: "superseded",

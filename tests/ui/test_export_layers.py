@@ -119,8 +119,8 @@ def test_the_window_exports_the_chosen_layer(qtbot, settings, tmp_path: Path) ->
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert sorted((row["annotator"], row["status"]) for row in rows) == [
+        ("Ana", "accepted"),  # her claim is identical to Ben's, the version kept
         ("Ana", "reviewed"),
-        ("Ana", "superseded"),
         ("Ben", "accepted"),
     ]
     assert "Exported 3 claims" in window.statusBar().currentMessage()
