@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotator.db import queries
+from annotator.db import article_removal, queries
 from annotator.db.tables import utc_now
 from annotator.domain.records import Article, ArticleSummary, Changes
 from annotator.domain.text import canonicalize, text_sha256
@@ -116,6 +116,21 @@ class ArticleService:
             if queries.update_article(article_id, values, session=session) == 0:
                 raise ValueError("That article no longer exists.")
         return Changes(articles=frozenset({article_id}))
+
+    def contents(self, article_id: str) -> tuple[int, int, int]:
+        """What deleting the article would take with it: (claims, their annotators, review decisions)."""
+        with self._tx.read() as session:
+            found = article_removal.article_contents(article_id, session=session)
+        return found.claims, found.annotators, found.decisions
+
+    def delete(self, article_id: str) -> Changes:
+        """Delete an article with its claims (each kept in its history, as a deleted claim is, so that a
+        merge does not bring them back) and the review decisions on it. Not undoable: ask first."""
+        with self._tx.begin() as session:
+            claim_ids, found = article_removal.delete_article(article_id, session=session)
+        if not found:
+            raise ValueError("That article no longer exists.")
+        return Changes(removed_articles=frozenset({article_id}), removed_claims=frozenset(claim_ids))
 
     def last_opened(self) -> str | None:
         """The article shown when the project was last used, or its first article."""

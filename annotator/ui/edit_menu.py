@@ -48,6 +48,43 @@ def edit_article_details(window: MainWindow) -> None:
     window._show_article_details(summary.id)
 
 
+def delete_article(window: MainWindow) -> None:
+    """Edit > Delete Article…: the shown article with all its claims, after a question that says what goes.
+
+    Not an undoable step (its claims stay in their history); the undo history is cleared, as its
+    steps may name the article's claims."""
+    if window.project is None or window.controller.article is None:
+        return
+    article = window.controller.article
+    claims, annotators, decisions = window.project.articles.contents(article.id)
+    whose = "" if annotators <= 1 else f" by {annotators} annotators"
+    lost = [f"{claims} claim{'s' if claims != 1 else ''}{whose}"] if claims else []
+    if decisions:
+        lost.append(f"{decisions} review decision{'s' if decisions != 1 else ''}")
+    what = f" with its {' and '.join(lost)}" if lost else ""
+    if not window.dialogs.confirm(
+        "Delete article",
+        f"Delete “{article.title}”{what}? This cannot be undone (deleted claims are kept in the"
+        " project's claim history, and a merge will not bring them back).",
+        yes="Delete Article",
+    ):
+        return
+    from annotator.ui.annotation_controller import user_message
+
+    try:
+        changes = window.project.articles.delete(article.id)
+    except Exception as error:
+        window.dialogs.error("Article not deleted", user_message(error))
+        return
+    window.undo_stack.clear()
+    row = window.article_list.currentRow()
+    window.controller.refresh(changes, [])
+    ids = [a.id for a in window.project.articles.list()]
+    window.reload_articles(select=ids[min(row, len(ids) - 1)] if ids else None)
+    window._saved_now("Article deleted")
+    window.statusBar().showMessage(f"Deleted “{article.title}”{what}; the undo history was cleared.", 8000)
+
+
 def show_article_details(window: MainWindow, article_id: str) -> None:
     """After the details of an article changed (an edit, its undo or redo)."""
     if window.project is None:

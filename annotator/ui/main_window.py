@@ -372,6 +372,9 @@ class MainWindow(QMainWindow):
     def edit_article_details(self) -> None:
         edit_menu.edit_article_details(self)
 
+    def delete_article(self) -> None:
+        edit_menu.delete_article(self)
+
     def _show_article_details(self, article_id: str) -> None:
         """After the details of an article changed (an edit, its undo or redo)."""
         edit_menu.show_article_details(self, article_id)

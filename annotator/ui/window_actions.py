@@ -80,6 +80,12 @@ def build_actions(window: MainWindow) -> None:
     window.redo_action.setShortcuts(list({k.toString(): k for k in redo_keys}.values()))
     window.addActions([window.undo_action, window.redo_action])
     window.details_action = add_action(window, "Article &Details…", window.edit_article_details)
+    window.delete_article_action = add_action(
+        window,
+        "Delete &Article…",
+        window.delete_article,
+        tip="Delete the shown article with its claims (asks first)",
+    )
     window.codebook_action = add_action(window, "&Codebook…", window.edit_codebook, "Ctrl+K")
     window.delete_action = add_action(
         window, "&Delete Claim", lambda: window.controller.delete_claim(), QKeySequence(Qt.Key.Key_Delete)
@@ -135,6 +141,7 @@ def build_actions(window: MainWindow) -> None:
         window.agreement_action,
         window.review_action,
         window.details_action,
+        window.delete_article_action,
         window.codebook_action,
         window.delete_action,
         window.adjust_action,
@@ -167,7 +174,7 @@ def build_menus(window: MainWindow) -> None:
     edit_menu = bar.addMenu("&Edit")
     edit_menu.addActions([window.undo_action, window.redo_action])
     edit_menu.addSeparator()
-    edit_menu.addActions([window.details_action, window.codebook_action])
+    edit_menu.addActions([window.details_action, window.delete_article_action, window.codebook_action])
     window.claim_menu = bar.addMenu("&Claim")
     window.view_menu = bar.addMenu("&View")
     review_menu = bar.addMenu("&Review")

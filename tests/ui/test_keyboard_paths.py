@@ -157,3 +157,28 @@ def test_ctrl_z_in_a_field_with_no_typing_to_take_back_undoes_the_last_edit(qtbo
     assert source.text() == "" and window.project.claims.get(second) is not None
     qtbot.keyClick(source, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # nothing typed: the window's
     assert window.project.claims.get(second) is None
+
+
+def test_edit_delete_article_asks_then_deletes_it_with_its_claims(qtbot, settings, tmp_path):
+    window, first, second = tagged_window(qtbot, settings, tmp_path)
+    other = tmp_path / "other.txt"
+    other.write_text("A second article, with nothing tagged.\n", encoding="utf-8")
+    window.import_files([other])
+    tagged_article = window.project.claims.get(first).article_id
+    window.choose_article(tagged_article)
+    assert window.controller.article.id == tagged_article
+
+    window.dialogs.confirm_answers.append(False)
+    window.delete_article_action.trigger()
+    assert window.dialogs.asked[-1] == "Delete article"
+    assert window.project.articles.get(tagged_article) is not None  # "Cancel" keeps it
+
+    window.dialogs.confirm_answers.append(True)
+    window.delete_article_action.trigger()
+    assert window.project.articles.get(tagged_article) is None
+    assert window.project.claims.get(first) is None and window.project.claims.get(second) is None
+    assert window.article_list.count() == 1 and window.controller.article.id != tagged_article
+    assert "second article" in window.article_view.text()
+    assert window.claim_panel.model.total_count() == 0
+    assert not window.undo_stack.canUndo()
+    assert "Deleted “talks”" in window.statusBar().currentMessage()

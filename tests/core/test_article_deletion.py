@@ -1,0 +1,78 @@
+"""Deleting an article: its claims and the review decisions on it go with it, its claims are kept in
+their history, and a colleague's file merged again brings back only the colleague's work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.db.project_file import read_only_connection
+from annotator.services.merge import MergeCounts
+from tests.core.factories import add_article, add_claim, open_project
+
+BRIDGE = "The mayor said the bridge will reopen in May, according to a council statement."
+OTHER = "Nobody has said anything about the tunnel yet."
+
+
+def count(path: Path, sql: str, *args: object) -> int:
+    connection = read_only_connection(path)
+    try:
+        return int(connection.execute(sql, args).fetchone()[0])
+    finally:
+        connection.close()
+
+
+def test_an_article_goes_with_its_claims_and_decisions_and_the_other_articles_stay(tmp_path: Path) -> None:
+    project = open_project(tmp_path / "p.sqlite")
+    bridge, tunnel = add_article(project, BRIDGE), add_article(project, OTHER, title="Tunnel")
+    ana, ben = project.annotator("Ana"), project.annotator("Ben")
+    mine = [add_claim(project, bridge, ana, 4, 9), add_claim(project, bridge, ana, 15, 21)]
+    theirs = add_claim(project, bridge, ben, 4, 9, type_index=1)
+    kept = add_claim(project, tunnel, ana, 0, 6)
+    rita = project.annotator("Rita")
+    project.adjudication.settle(bridge, [mine[0], theirs], "accepted", theirs, decided_by=rita.id)
+    assert project.articles.contents(bridge) == (3, 2, 1)
+
+    changes = project.articles.delete(bridge)
+
+    assert changes.removed_articles == {bridge} and changes.removed_claims == {*mine, theirs}
+    assert [a.id for a in project.articles.list()] == [tunnel]
+    assert project.claims.get(kept) is not None
+    path = project.path
+    project.close()
+    assert count(path, "SELECT count(*) FROM claim WHERE article_id = ?", bridge) == 0
+    for table in ("review_decision", "reviewed_claim"):
+        assert count(path, f"SELECT count(*) FROM {table}") == 0
+    assert count(path, "SELECT count(*) FROM review_decision_claim") == 0
+    assert count(path, "SELECT count(*) FROM claim_history WHERE reason = 'deleted'") == 3
+
+
+def test_an_article_that_is_gone_is_an_error(tmp_path: Path) -> None:
+    project = open_project(tmp_path / "p.sqlite")
+    bridge = add_article(project, BRIDGE)
+    project.articles.delete(bridge)
+    with pytest.raises(ValueError, match="no longer exists"):
+        project.articles.delete(bridge)
+    project.close()
+
+
+def test_merging_the_colleague_again_brings_back_their_claims_not_mine(tmp_path: Path) -> None:
+    theirs = open_project(tmp_path / "ben.sqlite")
+    ben = theirs.annotator("Ben")
+    their_claim = add_claim(theirs, add_article(theirs, BRIDGE), ben, 4, 9)
+    theirs.close()
+    project = open_project(tmp_path / "p.sqlite")
+    bridge = add_article(project, BRIDGE)
+    mine = add_claim(project, bridge, project.annotator("Ana"), 15, 21)
+    assert project.merge.merge_from(theirs.path).claims == MergeCounts(added=1)
+
+    project.articles.delete(bridge)
+    again = project.merge.merge_from(theirs.path)
+
+    (article,) = project.articles.list()  # the article is Ben's again
+    assert project.claims.get(mine) is None
+    # Ben's claim was deleted here with the article: it stays out as any deleted claim does.
+    assert project.claims.get(their_claim) is None and again.claims.added == 0
+    assert article.title
+    project.close()
