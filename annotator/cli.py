@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from annotator import APP_NAME, __version__
 
 if TYPE_CHECKING:
+    from annotator.services.project import Project
     from annotator.services.review import Agreement
 
 log = logging.getLogger("annotator")
@@ -89,9 +91,15 @@ def _export_parser() -> argparse.ArgumentParser:
         "--annotator",
         action="append",
         metavar="NAME",
-        help="only this annotator's claims (with --layer all, every reviewed claim is still written)",
+        help="only this annotator's claims (the name in any case if only one fits; with --layer all, every"
+        " reviewed claim is still written)",
     )
-    parser.add_argument("--article", action="append", metavar="ID", help="only this article's claims")
+    parser.add_argument(
+        "--article",
+        action="append",
+        metavar="ID",
+        help="only this article's claims (its id, or its exact title)",
+    )
     parser.add_argument(
         "--exact",
         action="store_true",
@@ -130,7 +138,12 @@ def _agreement_parser() -> argparse.ArgumentParser:
         description="Agreement between annotators on source type, confidence and spans.",
     )
     parser.add_argument("--project", type=Path, required=True)
-    parser.add_argument("--article", action="append", metavar="ID", help="only this article (repeatable)")
+    parser.add_argument(
+        "--article",
+        action="append",
+        metavar="ID",
+        help="only this article, by id or exact title (repeatable)",
+    )
     parser.add_argument(
         "--annotator", action="append", metavar="NAME", help="only this annotator (repeatable)"
     )
@@ -159,6 +172,7 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
         raise ValueError("--threshold must be above 0 and at most 1.")
     project = Project.open(args.project, create=False)
     try:
+        _resolve_filters(project, args)
         result = project.review.agreement(
             article_ids=args.article, annotator_names=args.annotator, threshold=args.threshold
         )
@@ -171,6 +185,16 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
         project.close()
     {"csv": _agreement_csv, "json": _agreement_json}.get(args.format, _agreement_table)(result)
     return EXIT_OK
+
+
+def _resolve_filters(project: Project, args: argparse.Namespace) -> None:
+    """`--annotator` and `--article` as the project spells them: a name in another case, or an
+    article's title, becomes its name or id; one that matches nothing is an error naming the known
+    ones (an empty file or "no unit coded by two annotators" would hide the typo)."""
+    from annotator.services import filters
+
+    args.annotator = filters.annotator_names(args.annotator, project.annotators())
+    args.article = filters.article_ids(args.article, project.articles.list())
 
 
 def _agreement_csv(result: Agreement) -> None:
@@ -244,6 +268,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise ValueError("--annotator picks annotators' claims, and --layer reviewed writes none.")
     project = Project.open(args.project, create=False)
     try:
+        _resolve_filters(project, args)
         if args.format == "jsonl":
             count = project.exchange.export_jsonl(
                 args.out, article_ids=args.article, annotator_names=args.annotator
@@ -263,8 +288,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 print(f"warning: {warning}", file=sys.stderr)
     finally:
         project.close()
-    print(f"wrote {count} claim{'s' if count != 1 else ''} to {args.out}")
+    # With `--out /dev/stdout` the file is stdout: the summary must not become its last line.
+    summary = sys.stderr if _is_stdout(args.out) else sys.stdout
+    print(f"wrote {count} claim{'s' if count != 1 else ''} to {args.out}", file=summary)
     return EXIT_OK
+
+
+def _is_stdout(path: Path) -> bool:
+    """Whether `path` is the file, pipe or terminal that stdout writes to."""
+    try:
+        out, named = os.fstat(sys.stdout.fileno()), path.stat()
+    except (OSError, ValueError):  # no such file, or a stdout without a descriptor (a test's)
+        return False
+    return (out.st_dev, out.st_ino) == (named.st_dev, named.st_ino)
 
 
 def _cmd_import_claims(args: argparse.Namespace) -> int:

@@ -4,13 +4,16 @@ The columns are found by the header's names, in any order; extra columns are ign
 `annotator`, `start`, `end`, `quote`, `source_type`, and `document_id` or `document_title` (a row
 names its article by id, or by title when its id is empty). Empty `claim_id`: a new id; empty
 `confidence`: the middle of the scale; empty contexts: taken from the article; empty times: now.
+A `status` column (an export `--layer all`) keeps the annotators' claims and refuses the reviewed
+layer's rows: the reviewer's decisions are not annotations.
 
-The export's spreadsheet guard put a `'` before a text cell that starts (after spaces) with
-`= + - @`, a tab or a carriage return; it is taken off again, and only there. A file exported
-with `--exact` has no guard, and shows it: some cell starts with one of those characters bare.
-Then no `'` is taken off anywhere, since a `'=` cell was then written as the user typed it.
-(In a guarded file, text that itself began with `'=` reads back as `=`: the guard cannot tell the
-two apart. The JSONL file, unguarded, has no such case.)
+The export's spreadsheet guard put a `'` before a text cell that starts (after spaces and `'`s,
+in any mix) with `= + - @`, a tab or a carriage return; exactly one is taken off again, and only
+there. Text that itself began with `'=` was written `''=`, so it reads back as `'=`: the round
+trip gives back every text as it was. A file exported with `--exact` has no guard, and shows it:
+some cell starts (after spaces) with one of those characters bare. Then no `'` is taken off
+anywhere, since a `'=` cell was then written as the user typed it. (A file of an older version
+wrote text that began with `'=` unguarded; it reads back as `=`.)
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from functools import partial
 from operator import itemgetter
 from typing import Any
 
-from annotator.formats.csv_dataset import COLUMNS, FORMULA_TRIGGERS, LEADING_SPACE
+from annotator.formats.csv_dataset import COLUMNS, FORMULA_TRIGGERS, GUARDED_PREFIX, LEADING_SPACE
 from annotator.formats.errors import ImportRejected
 from annotator.formats.incoming_claims import (
     MAX_ID_LENGTH,
@@ -63,6 +66,8 @@ def read_claims_csv(text: str, name: str) -> ClaimsFile:
     del lines[0], rows[0]
     columns = {column: index for index, column in reversed(list(enumerate(header)))}
     width = len(header)
+    if "status" in columns:
+        lines, rows = _annotators_rows(lines, rows, columns["status"], width, found.refused, name)
     nul = "\x00" in text
     # Rows of the wrong width or with a NUL are left to `_ClaimMaker`, which refuses them.
     odd = {i for i, row in enumerate(rows) if len(row) != width or (nul and "\x00" in "".join(row))}
@@ -94,6 +99,55 @@ def read_claims_csv(text: str, name: str) -> ClaimsFile:
             found.refused.append(Refused(lines[index], str(problem)))
     found.refused.sort()
     return found
+
+
+# An export `--layer all` marks each row: an annotator's claim by what the review made of it, a
+# claim of the reviewed layer "reviewed" (with the reviewer as its `annotator`).
+ANNOTATION_STATUSES = ("accepted", "edited", "superseded", "rejected", "unreviewed")
+REVIEWED = "reviewed"
+
+
+def _annotators_rows(
+    lines: list[int], rows: list[list[str]], status_at: int, width: int, refused: list[Refused], name: str
+) -> tuple[list[int], list[list[str]]]:
+    """The rows of a file with a `status` column that are annotators' claims; the others refused.
+
+    A reviewed claim brought in as an annotation would make its reviewer one more annotator, and
+    agreement would count the reviewer's decisions as a coder's. A file with no annotator's claim
+    at all (an export `--layer reviewed`) is refused as a whole: ImportRejected.
+    """
+    kept_lines: list[int] = []
+    kept: list[list[str]] = []
+    reviewed = 0
+    for line, row in zip(lines, rows, strict=True):
+        status = row[status_at].strip().casefold() if len(row) == width else ANNOTATION_STATUSES[0]
+        if status in ANNOTATION_STATUSES:  # (a row of the wrong width is refused for that later)
+            kept_lines.append(line)
+            kept.append(row)
+        elif status == REVIEWED:
+            reviewed += 1
+            refused.append(
+                Refused(
+                    line,
+                    "its status is “reviewed”: a claim of the reviewed layer is not brought in as an"
+                    " annotator's (export with --layer annotations to exchange annotators' claims)",
+                )
+            )
+        else:
+            refused.append(
+                Refused(
+                    line,
+                    f"its status “{shorten(row[status_at])}” is not an annotator's claim's"
+                    f" ({', '.join(ANNOTATION_STATUSES)})",
+                )
+            )
+    if reviewed and not kept:
+        raise ImportRejected(
+            name,
+            "it holds the reviewed layer (status “reviewed”), whose claims are the reviewer's decisions,"
+            " not annotations: export the annotators' claims with --layer annotations and import that file",
+        )
+    return kept_lines, kept
 
 
 def _csv_records(text: str, refused: list[Refused]) -> tuple[list[int], list[list[str]]]:
@@ -170,7 +224,9 @@ def _guard_marks_by_column(cells: Sequence[Sequence[str]], text_columns: Sequenc
     return marked
 
 
-# A cell that begins, after spaces, with a formula character: csv_dataset.neutralise_cell's rule.
+# A cell that begins, after spaces, with a formula character: the guard would have put a `'`
+# before it. (Spaces then `'`s then a trigger are guarded too, but older versions did not: such a
+# cell does not mark a file as exact.)
 _BARE_TRIGGER = re.compile(f"[{re.escape(LEADING_SPACE)}]*[{re.escape(''.join(FORMULA_TRIGGERS))}]")
 _FIRST = itemgetter(slice(None, 1))  # a cell's first character ("" for an empty cell)
 
@@ -181,7 +237,8 @@ _BARE_STARTS = _SUSPECT - {"'"}
 
 
 def _unguarded(cell: str) -> str:
-    if cell[:1] == "'" and cell[1:].lstrip(LEADING_SPACE).startswith(FORMULA_TRIGGERS):
+    """The cell with the guard's `'` taken off: one, from a cell csv_dataset.neutralise_cell changed."""
+    if cell[:1] == "'" and cell[1:].lstrip(GUARDED_PREFIX).startswith(FORMULA_TRIGGERS):
         return cell[1:]
     return cell
 

@@ -39,6 +39,9 @@ COLUMNS = (
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 LEADING_SPACE = " \n\u00a0"
+# What neutralise_cell looks through before a trigger: the leading spaces, and `'`s (which the
+# guard itself puts there), in any mix.
+GUARDED_PREFIX = LEADING_SPACE + "'"
 
 
 class DatasetRow(NamedTuple):
@@ -83,7 +86,10 @@ def neutralise_cell(value: str) -> str:
     older Excel, start programs, so a quote or comment taken from an article must never become one.
     Such a cell gets a single quote `'` in front: the spreadsheet then shows it as text, but other
     tools (R, pandas) read the `'` as part of the value, and `quote` no longer equals the article
-    text between `start` and `end`. Numbers (start, end, confidence) are never changed.
+    text between `start` and `end`. Numbers (start, end, confidence) are never changed. A cell
+    that already begins with `'`s before its trigger (spaces and `'`s in any mix) gets one more
+    `'` as well, so the guard can always be undone: `import-claims` takes exactly one `'` off a
+    cell that begins with `'` followed by that pattern, and gives back the text as it was.
 
     Export with `exact=True` to write every cell verbatim, for analysis in R, pandas or Python;
     such a file must not be opened in a spreadsheet program if the data could hold hostile text.
@@ -92,7 +98,10 @@ def neutralise_cell(value: str) -> str:
     # does not evaluate them as formulae, and prefixing them would alter legitimate CJK text.
     # Leading white space is looked through: LibreOffice's "trim spaces" import option would
     # otherwise bring " =HYPERLINK(...)" back to life.
-    return "'" + value if value.lstrip(LEADING_SPACE).startswith(FORMULA_TRIGGERS) else value
+    # A cell that begins with `'`s and then a trigger gets one more `'` too, so that the import can
+    # take exactly one off every cell that begins `'`+(spaces and `'`s)+trigger and give back the
+    # text as it was: "'=x" is written "''=x" and read back as "'=x", not as "=x".
+    return "'" + value if value.lstrip(GUARDED_PREFIX).startswith(FORMULA_TRIGGERS) else value
 
 
 class ExportCancelled(Exception):  # noqa: N818 - the user's choice, not an error
@@ -241,12 +250,12 @@ def _utf8_value(value: Any) -> bytes | None:
 # so byte tests give the same answers as character tests on the decoded text.
 
 _QUOTE, _COMMA, _LF, _CR = b'"'[0], b","[0], b"\n"[0], b"\r"[0]  # `int in bytes` is a memchr
-# neutralise_cell's rule, for UTF-8: leading spaces, LFs and no-break spaces (C2 A0), then a
-# trigger. A match at the start, unlike lstrip, copies nothing.
-_FORMULA = re.compile(rb"(?:[ \n]|\xc2\xa0)*[=+\-@\t\r]")
+# neutralise_cell's rule, for UTF-8: leading spaces, LFs, no-break spaces (C2 A0) and `'`s, then
+# a trigger. A match at the start, unlike lstrip, copies nothing.
+_FORMULA = re.compile(rb"(?:[ \n']|\xc2\xa0)*[=+\-@\t\r]")
 # Only a cell that starts with one of these can match _FORMULA: a one-byte test spares nearly
 # every cell the regular expression.
-_SUSPECT_FIRST = frozenset(bytes([byte]) for byte in b"=+-@\t\r \n\xc2")
+_SUSPECT_FIRST = frozenset(bytes([byte]) for byte in b"=+-@\t\r \n\xc2'")
 _FIRST = slice(0, 1)
 _INT = frozenset((int,))
 

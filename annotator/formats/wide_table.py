@@ -20,7 +20,9 @@ from annotator.formats.saving import replaced_when_complete
 def write_table(
     header: Sequence[str], rows: Iterable[Sequence[object]], destination: Path, *, exact: bool = False
 ) -> int:
-    """Write `rows` under `header`; returns how many rows. None is an empty cell (NA in R)."""
+    """Write `rows` under `header`; returns how many rows. None is written `NA`: R (read.csv and
+    readr) and pandas read it as missing, where an empty cell would be, to read.csv, an empty
+    category that irr's kappa functions count as one more rating."""
     count = 0
     with replaced_when_complete(destination) as raw:
         file = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")  # the BOM Excel looks for
@@ -34,9 +36,12 @@ def write_table(
     return count
 
 
+MISSING = "NA"
+
+
 def _cell(value: object, exact: bool) -> object:
     if value is None:
-        return ""
+        return MISSING
     return _text(value, exact) if isinstance(value, str) else value
 
 

@@ -19,9 +19,11 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from annotator.db import claim_exchange
 from annotator.db.claim_exchange import Lookups
-from annotator.db.tables import UTCDateTime, utc_now
+from annotator.db.tables import REVIEWED, UTCDateTime, utc_now
 from annotator.domain.records import Changes
 from annotator.domain.text import CONTEXT_WIDTH
 from annotator.formats.claims_csv import read_claims_csv
@@ -142,11 +144,15 @@ class ClaimImport:
         now: str,
         progress: Progress | None,
         claim_articles: dict[str, str] | None = None,
+        reviewed_ids: frozenset[str] = frozenset(),
     ) -> None:
         self.found = found
         # The project's claims' articles, by claim id: a file's claim id may not move a claim
         # to another article (a spreadsheet row copied for a new claim keeps its claim_id).
         self.claim_articles = claim_articles or {}
+        # The ids of this project's reviewed claims: a file's row with one (an export `--layer
+        # reviewed` brought back) is the reviewer's decision, not an annotation.
+        self.reviewed_ids = reviewed_ids
         self.look = lookups
         self.now = now
         self.progress = progress
@@ -202,6 +208,7 @@ class ClaimImport:
         refused, rows, claims = self.refused, self.rows, self.found.claims
         annotators, new_annotators = self.look.annotators, self.new_annotators
         owners = self.claim_articles
+        reviewed_ids = self.reviewed_ids
         new_id = uuid.uuid4
         for first in range(0, len(claims), PROGRESS_EVERY):
             chunk = claims[first : first + PROGRESS_EVERY]
@@ -277,6 +284,9 @@ class ClaimImport:
                     )
                     continue
                 seen[claim_id] = line
+                if claim_id in reviewed_ids:
+                    refused.append(Refused(line, _REVIEWED_CLAIM))
+                    continue
                 owner = owners.get(claim_id)
                 if owner is not None and owner != article_id:
                     refused.append(
@@ -323,7 +333,21 @@ class ClaimImport:
             return refusal
         if article_id is None:
             named = claim.article_id or f"“{shorten(claim.article_title)}”"
-            return _Refusal(f"its article {named} is not in the project")
+            reason = f"its article {named} is not in the project"
+            # An id from another project (a colleague's export), a title that is here: say how to
+            # match by title rather than do it unasked, as the id may mean another article.
+            titled = self.look.article_titles.get(claim.article_title, []) if claim.article_id else []
+            if len(titled) == 1:
+                reason += (
+                    f", but its document_title “{shorten(claim.article_title)}” is an article's here:"
+                    " empty its document_id to match the row by its title"
+                )
+            elif titled:
+                reason += (
+                    f"; {len(titled)} articles here have its document_title “{shorten(claim.article_title)}”:"
+                    " give one of their ids as its document_id"
+                )
+            return _Refusal(reason)
         return article_id
 
     def _source_type(self, claim: IncomingClaim) -> str | None:
@@ -355,6 +379,12 @@ class ClaimImport:
             found = found or str(uuid.uuid4())
             self.new_annotators[name] = found
         return found
+
+
+_REVIEWED_CLAIM = (
+    "its claim id is a claim of this project's reviewed layer: the reviewer's decisions are not"
+    " brought in as annotations (export with --layer annotations to exchange annotators' claims)"
+)
 
 
 class _Refusal(Exception):  # noqa: N818 - a row refused, not a fault
@@ -395,7 +425,9 @@ class ClaimImportService:
             assert stored_now is not None
             look = claim_exchange.lookups(session=session)
             owners = claim_exchange.claim_articles(session=session)
-            run = ClaimImport(found, look, stored_now, progress, owners)
+            ids = {claim.id for claim in found.claims if claim.id}
+            reviewed = frozenset(ids.intersection(session.execute(select(REVIEWED.c.id)).scalars()))
+            run = ClaimImport(found, look, stored_now, progress, owners, reviewed)
             run.articles()
             texts = {row[0]: row[5] for row in run.new_articles}
             wanted = [key for key in _referenced(found.claims, run, look) if key not in texts]

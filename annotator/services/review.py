@@ -98,7 +98,7 @@ class ReviewService:
         """One row per unit, a source type and a confidence column per annotator; returns the rows.
 
         Columns: unit, document_id, document_title, start, end, then `source_type.NAME` for each
-        annotator and `confidence.NAME` for each. An empty cell: that annotator made no claim there
+        annotator and `confidence.NAME` for each. NA: that annotator made no claim there
         (or did not code the article). Types are written as the codebook names them.
         """
         result = self.agreement(article_ids=article_ids, annotator_names=annotator_names, threshold=threshold)
