@@ -14,6 +14,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from annotator import APP_NAME, __version__
+from annotator.domain.records import known_spelling
 from annotator.paths import resources_dir, seeds_dir
 from annotator.settings import config_dir, default_project_path, log_dir
 from annotator.ui.dialogs import DialogService
@@ -203,6 +204,8 @@ def start_window(window: MainWindow, project_path: Path | None, annotator_name: 
     if look is None:  # a new, old, foreign or damaged file: the full open deals with it
         return open_initial_project(window, project_path, annotator_name)
     name = choose_annotator_name(annotator_name, window.settings, window.dialogs)
+    # As the project will spell it ("ana" is Ana): else the first look shows Ana's claims as a colleague's.
+    name = known_spelling(name, (claim.annotator_name for claim in look.claims)) or name
     loader = ProjectLoader(window, lambda: open_initial_project(window, path, name))
     window.show_first_look(look, path, name, loader.finish)
     loader.start()

@@ -5,6 +5,7 @@ They carry no database state, so Qt models and paint code can keep them as long 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -37,6 +38,16 @@ class Article:
 class Annotator:
     id: str
     name: str
+
+
+def known_spelling(name: str, known: Iterable[str]) -> str | None:
+    """The known annotator name that `name` means: itself, else the only one that differs from it just in
+    case ("ana" for "Ana"); None when there is no such name, or several (then only the exact one counts)."""
+    names = set(known)
+    if name in names:
+        return name
+    alike = [other for other in names if other.casefold() == name.casefold()]
+    return alike[0] if len(alike) == 1 else None
 
 
 class Claim(NamedTuple):

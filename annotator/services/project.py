@@ -14,7 +14,7 @@ from annotator.db.errors import NewerProjectError, NotAProjectError, ProjectFile
 from annotator.db.project_file import check_sqlite_file, sync_folder
 from annotator.db.schema import upgrade_to_head
 from annotator.db.tables import utc_now
-from annotator.domain.records import Annotator
+from annotator.domain.records import Annotator, known_spelling
 from annotator.services.adjudication import AdjudicationService
 from annotator.services.articles import ArticleService
 from annotator.services.claims import ClaimService
@@ -134,6 +134,6 @@ def _known_annotator(name: str, session: Session) -> Annotator | None:
     found = queries.annotator_by_name(name, session=session)
     if found is not None:
         return found
-    key = name.casefold()
-    alike = [a for a in queries.list_annotators(session=session) if a.name.casefold() == key]
-    return alike[0] if len(alike) == 1 else None
+    annotators = queries.list_annotators(session=session)
+    spelling = known_spelling(name, (a.name for a in annotators))
+    return next((a for a in annotators if a.name == spelling), None)

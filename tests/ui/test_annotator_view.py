@@ -527,3 +527,23 @@ def test_blind_mode_keeps_my_own_edits_undoable_and_a_colleagues_claim_cannot_be
     article_id = window.controller.article.id
     assert {c.annotator_name: c.confidence for c in reopened.claims.for_article(article_id)}["Ben"] != 5
     reopened.close()
+
+
+def test_the_first_look_takes_a_name_in_another_case_as_the_project_does(qtbot, settings, project_path):
+    """`annotator PROJECT --annotator ana` on Ana's project with blind mode on: the first look (shown
+    before the project has opened) must know "ana" is Ana, or it hides her own claims until it opens."""
+    from annotator.app import start_window
+
+    window = make_window(qtbot, settings, project_path)
+    window.annotator_view.blind_action.trigger()
+    window.close()
+    frame = MainWindow(settings, FakeDialogs(), build=False)  # type: ignore[arg-type]
+    qtbot.addWidget(frame)
+    frame.show()
+    qtbot.waitExposed(frame)
+    with qtbot.waitSignal(frame.sig_project_opened, timeout=20_000):
+        assert start_window(frame, project_path, "ana")
+        assert frame.project is None  # still the first look
+        assert format_at(frame.article_view, BOTH) is not None  # Ana's own claim, shown in blind mode
+        assert "Ana" in frame.windowTitle()
+    assert format_at(frame.article_view, BOTH) is not None and frame.annotator.name == "Ana"
