@@ -17,12 +17,11 @@ from annotator import APP_NAME, __version__
 from annotator.domain.records import known_spelling
 from annotator.paths import resources_dir, seeds_dir
 from annotator.settings import config_dir, default_project_path, log_dir
-from annotator.ui.dialogs import DialogService
+from annotator.ui.annotator_name import choose_annotator_name
 from annotator.ui.main_window import RECENT_KEY, MainWindow
 from annotator.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
-ANNOTATOR_KEY = "annotator/name"
 
 
 def _configure_logging() -> None:
@@ -62,31 +61,6 @@ def choose_project_path(explicit: Path | None, settings: QSettings) -> Path:
         if Path(candidate).exists():
             return Path(candidate)
     return default_project_path()
-
-
-def _user_name() -> str:
-    import getpass  # here: this module loads before the window's first paint
-
-    return getpass.getuser()
-
-
-def choose_annotator_name(explicit: str | None, settings: QSettings, dialogs: DialogService) -> str:
-    """The name given on the command line, the one remembered, or asked for once and remembered.
-
-    A name given on the command line is for that start only: on a shared machine, `--annotator Ben`
-    once must not make the next plain start record Ben's name with someone else's claims."""
-    if explicit and explicit.strip():
-        return explicit.strip()
-    name = str(settings.value(ANNOTATOR_KEY, "") or "").strip()
-    if not name:
-        answer = dialogs.ask_text(
-            "Who is annotating?",
-            "Your name or initials, recorded with every claim you make:",
-            _user_name(),
-        )
-        name = (answer or "").strip() or _user_name()
-        settings.setValue(ANNOTATOR_KEY, name)
-    return name
 
 
 def open_initial_project(window: MainWindow, project_path: Path | None, annotator_name: str | None) -> bool:

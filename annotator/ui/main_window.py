@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.built = False
         self.files = ProjectFiles(self)  # the File menu's commands
         self._first_look_path: Path | None = None  # the project a first look shows until it opens
+        self.first_look_name: str | None = None  # who annotates in a first look, before the project opens
         self.setAcceptDrops(True)
         self.setWindowTitle(APP_NAME)
         self.resize(1360, 860)
@@ -186,6 +187,7 @@ class MainWindow(QMainWindow):
         self.controller.show_first_look(look)
         self.controller.project_pending = finish_opening
         self._first_look_path = path
+        self.first_look_name = annotator_name  # who is annotating, until the project arrives
         self._rebuild_codebook_actions()
         self._update_title(path.stem, annotator_name)
         self.saved_label.setText("Opening the project…")

@@ -62,7 +62,15 @@ class ProjectFiles:
             project = Project.open(path)
         except Exception as error:  # refused with a message, or damaged beyond opening
             return self.report_unopenable(path, error)
-        return window.attach_opened(project, window.annotator.name if window.annotator else "Annotator")
+        if window.annotator is not None:
+            name = window.annotator.name
+        elif window.first_look_name is not None:  # the first project is still opening
+            name = window.first_look_name
+        else:  # no project opened yet this session (the first one failed): the remembered name, or ask
+            from annotator.ui.annotator_name import choose_annotator_name
+
+            name = choose_annotator_name(None, window.settings, window.dialogs)
+        return window.attach_opened(project, name)
 
     def report_unopenable(self, path: Path, error: Exception) -> bool:
         """Say why `path` did not open; for a damaged project, offer a copy restored from a backup."""

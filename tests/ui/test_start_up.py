@@ -9,7 +9,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from annotator.app import ANNOTATOR_KEY, choose_annotator_name, display_problem
+from annotator.app import display_problem
+from annotator.ui.annotator_name import ANNOTATOR_KEY, choose_annotator_name
 from tests.ui.fakes import FakeDialogs
 
 
@@ -96,3 +97,28 @@ def test_file_dialogs_start_in_the_last_folder_used_else_the_documents_folder(
     DialogService(None, settings).save_file("Export", "*", "claims.csv")
     DialogService(None, settings).save_file("New", "*", "new.sqlite", confirm_overwrite=False)
     assert started[1:] == [str(chosen.parent / "claims.csv"), str(chosen.parent / "new.sqlite")]
+
+
+def test_opening_a_project_after_a_failed_start_works_under_the_remembered_name(
+    qtbot, tmp_path: Path
+) -> None:
+    from annotator.services.project import Project
+    from annotator.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue(ANNOTATOR_KEY, "Ana")
+    project = Project.open(tmp_path / "ana.sqlite")
+    article = project.articles.add_text("The mayor said the bridge will reopen.", title="Bridge").article_id
+    ana = project.annotator("Ana")
+    kind = project.codebook.get().active_types[0].id
+    _, claim = project.claims.create(
+        article_id=article, annotator_id=ana.id, start=4, end=9, source_type_id=kind, confidence=3
+    )
+    project.close()
+    window = MainWindow(settings, FakeDialogs())  # type: ignore[arg-type]
+    qtbot.addWidget(window)  # no project: the one asked for at start did not open
+    assert window.open_project(tmp_path / "ana.sqlite")
+    assert window.annotator.name == "Ana"
+    window.controller.select_claim(claim.id)
+    window.controller.edit_claim(claim.id, {"confidence": 5})  # her own claim: not refused
+    assert window.project.claims.get(claim.id).confidence == 5
