@@ -113,9 +113,14 @@ class ClaimService:
         return Changes(removed_claims=frozenset({claim_id})), claim
 
     def restore(self, claim: Claim) -> Changes:
-        """Put back a deleted claim exactly as it was (same id and times), e.g. on undo."""
+        """Put back a deleted claim as it was (same id, fields and creation time), e.g. on undo.
+
+        It counts as changed now: bringing it back is newer than its deletion, which a colleague's file
+        may have taken over meanwhile (a merge must not delete it again)."""
         with self._tx.begin() as session:
-            queries.restore_claims([_row_of(claim, self._text(claim.article_id, session))], session=session)
+            row = _row_of(claim, self._text(claim.article_id, session))
+            row["updated_at"] = utc_now()
+            queries.restore_claims([row], session=session)
         return Changes(claims=frozenset({claim.id}))
 
     def put_back(self, claim: Claim) -> Changes:

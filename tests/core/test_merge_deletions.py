@@ -245,3 +245,26 @@ def test_an_edit_made_here_before_the_colleagues_deletion_is_kept_in_the_history
     assert report.deletions_carried == 1
     versions = {str(row["comment"]): str(row["reason"]) for row in history(mine.path, claim_ids[2])}
     assert versions == {"": "deleted", "mine, before Ben deleted it": "deleted in ben.sqlite"}
+
+
+def test_a_deletion_undone_here_is_not_redone_by_a_file_that_took_the_deletion_over(tmp_path: Path) -> None:
+    """Ana deletes her claim, Ben merges Ana's file (the deletion comes over), Ana undoes the deletion,
+    then merges Ben's file: the claim she brought back stays."""
+    ana = open_project(tmp_path / "ana.sqlite")
+    claim_id = add_claim(ana, add_article(ana, BRIDGE), ana.annotator("Ana"), 4, 9)
+    ana.close()
+    ben = open_project(tmp_path / "ben.sqlite")
+    ben.merge.merge_from(ana.path)
+    ben.close()
+    ana = open_project(ana.path)
+    _, claim = ana.claims.delete(claim_id)
+    ana.close()
+    ben = open_project(ben.path)
+    ben.merge.merge_from(ana.path)  # Ben's copy is deleted too now
+    assert ben.claims.get(claim_id) is None
+    ben.close()
+    ana = open_project(ana.path)
+    ana.claims.restore(claim)  # Ctrl+Z
+    ana.merge.merge_from(ben.path)
+    assert ana.claims.get(claim_id) is not None
+    ana.close()

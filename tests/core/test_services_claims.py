@@ -244,8 +244,11 @@ def test_delete_then_restore_gives_back_the_same_claim(
         project.claims.delete(claim.id)
 
     assert project.claims.restore(deleted) == Changes(claims=frozenset({claim.id}))
-    assert project.claims.get(claim.id) == claim  # same id, same times, same everything
-    assert _stored(project, article_id) == [other, claim]
+    restored = project.claims.get(claim.id)
+    # Same id, fields and creation time; changed now (bringing it back is newer than the deletion).
+    assert restored == claim._replace(updated_at=restored.updated_at)
+    assert restored.updated_at > claim.updated_at
+    assert _stored(project, article_id) == [other, restored]
 
 
 def test_put_back_undoes_an_edit_but_keeps_id_and_creation_time(
