@@ -65,6 +65,9 @@ class AnnotationController(QObject):
         self.article: Article | None = None
         self.codebook: Codebook | None = None
         self._claims: dict[str, Claim] = {}
+        # The claim picked in the list or by a click (not by tagging or the caret): moving the caret
+        # leaves it selected, for Ctrl+Shift+A to move it to text selected next.
+        self._picked: str | None = None
         self._shown_annotators: frozenset[str] | None = None  # whose claims are shown; None: everyone's
         # While a first look is on screen the project is still opening; an edit calls this to
         # finish opening it (waiting for the database layer), then goes ahead.
@@ -227,14 +230,16 @@ class AnnotationController(QObject):
         position = (
             span[0] if span is not None else code_point_at(self.view.textCursor(), self.view.position_map)
         )
-        under = self.view.claim_ids_at(position)
+        under = self._mine_first(self.view.claim_ids_at(position))
+        return under[0] if under else None
+
+    def _mine_first(self, claim_ids: list[str]) -> list[str]:
+        """`claim_ids` (innermost first) with my own claims before colleagues' (which I may not change)."""
         me = self.annotator.id if self.annotator is not None else None
-        mine = [
-            claim_id
-            for claim_id in under
-            if claim_id in self._claims and self._claims[claim_id].annotator_id == me
-        ]
-        return (mine or under)[0] if under else None
+        claims = self._claims
+        return sorted(
+            claim_ids, key=lambda claim_id: claim_id not in claims or claims[claim_id].annotator_id != me
+        )
 
     def _selected_words(self) -> tuple[int, int] | None:
         """The selection without white space at its ends (word-wise selection takes the space after)."""
@@ -253,6 +258,7 @@ class AnnotationController(QObject):
         )
         self.undo_stack.push(TagClaimCommand(claim, type_name, self.project.claims, self))
         self.refresh(changes, [claim])
+        self._picked = None  # made, not picked: the caret moving into another claim selects that one
         self._select(claim.id)
         if not self.is_shown(claim):  # else the claim seems not to have been made, and gets made twice
             self.sig_message_requested.emit(
@@ -393,34 +399,42 @@ class AnnotationController(QObject):
     # --- selection in both directions -------------------------------------------------------
 
     def _on_row_selected(self, claim_id: str) -> None:
+        self._picked = claim_id or None
         self.view.mark_claim(claim_id or None)  # "" means the selection was cleared
 
     def _on_highlight_clicked(self, claim_id: str) -> None:
+        self._picked = claim_id
         self._select(claim_id)
 
     def _on_caret_moved(self, position: int) -> None:
         """The keys moved the caret into a claim: it becomes the selected claim, as a click on it would
-        make it (its text is not selected: the caret stays where the keys put it). So Delete and the
-        type keys act on the claim the caret is in; moving into plain text keeps the selected claim,
-        for Ctrl+Shift+A to move it to text selected next."""
+        make it (its text is not selected: the caret stays where the keys put it), my own first where
+        claims overlap. So Delete and the type keys act on the claim the caret is in. A claim picked in
+        the list or by a click stays selected (Ctrl+Shift+A moves it to the text selected next) until
+        Escape; so does any claim while the caret is in plain text."""
         under = self.view.claim_ids_at(position)
-        if not under or self.panel.selected_claim_id() in under:
+        selected = self.panel.selected_claim_id()
+        if not under or selected in under or (selected is not None and selected == self._picked):
             return
-        self.panel.select_claim(under[0])
-        self.view.mark_claim(under[0], select_text=False)
+        chosen = self._mine_first(under)[0]
+        self.panel.select_claim(chosen)
+        self.view.mark_claim(chosen, select_text=False)
 
     def _let_go(self) -> None:
         """Escape in the article: no claim is selected any more (keys then tag, or act at the caret)."""
+        self._picked = None
         if self.panel.selected_claim_id() is not None:
             self.panel.select_claim(None)
             self.view.mark_claim(None)
 
     def select_claim(self, claim_id: str) -> None:
-        """Select a claim of the shown article in the list and mark its text, if its annotator is shown."""
+        """Select a claim of the shown article in the list and mark its text, if its annotator is shown
+        (the user picked it: the review, an agreement table, a test standing in for a click)."""
         claim = self._claims.get(claim_id)
         if claim is not None and not self.is_shown(claim):
             self.sig_message_requested.emit("That claim's annotator is not shown (View > Show Claims Of).")
             return
+        self._picked = claim_id
         self._select(claim_id)
 
     def _select(self, claim_id: str) -> None:

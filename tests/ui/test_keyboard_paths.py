@@ -182,3 +182,47 @@ def test_edit_delete_article_asks_then_deletes_it_with_its_claims(qtbot, setting
     assert window.claim_panel.model.total_count() == 0
     assert not window.undo_stack.canUndo()
     assert "Deleted “talks”" in window.statusBar().currentMessage()
+
+
+def test_a_claim_picked_in_the_list_stays_selected_while_the_caret_travels_through_others(
+    qtbot, settings, tmp_path
+):
+    """Pick "The ministry", move the caret past "An official" to "Nobody", select it, Ctrl+Shift+A: the
+    picked claim moves, not the one the caret passed through."""
+    window, first, second = tagged_window(qtbot, settings, tmp_path)
+    view = window.article_view
+    window.controller.select_claim(first)  # as a click on it, or its row, picks it
+    view.setFocus()
+    view.select_span(SENTENCE.index(" said the talks"), SENTENCE.index(" said the talks"))
+    while view.textCursor().position() < SENTENCE.index("Nobody"):
+        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert window.claim_panel.selected_claim_id() == first
+    for _ in range(len("Nobody")):
+        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert window.project.claims.get(first).quote == "Nobody"
+    assert window.project.claims.get(second).quote == "An official"
+
+
+def test_the_caret_in_my_claim_and_a_colleague_s_selects_mine(qtbot, settings, tmp_path):
+    window, first, _second = tagged_window(qtbot, settings, tmp_path)
+    project, controller, view = window.project, window.controller, window.article_view
+    ministry = SENTENCE.index("ministry")
+    project.claims.create(  # Ben's claim inside mine ("The ministry"): the innermost
+        article_id=controller.article.id,
+        annotator_id=project.annotator("Ben").id,
+        start=ministry,
+        end=ministry + len("ministry"),
+        source_type_id=controller.codebook.active_types[1].id,
+        confidence=3,
+    )
+    controller.show_article(controller.article.id)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    view.select_span(ministry + 2, ministry + 2)
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert window.claim_panel.selected_claim_id() == first
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert project.claims.get(first) is None
