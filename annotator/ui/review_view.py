@@ -1033,6 +1033,10 @@ class ReviewPanel(QWidget):
         if changes.codebook:
             self.codebook_changed()
             return
+        if changes.removed_articles:  # Edit > Delete Article: the chooser loses it, and may show another
+            gone = self.article_id in changes.removed_articles
+            self.load_articles(None if gone else self.article_id)
+            return
         for article_id in changes.articles - {self.article_id}:
             self.review_changed(article_id)
         if self.article_id is not None:

@@ -226,3 +226,30 @@ def test_the_caret_in_my_claim_and_a_colleague_s_selects_mine(qtbot, settings, t
     assert window.claim_panel.selected_claim_id() == first
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert project.claims.get(first) is None
+
+
+def test_deleting_the_article_the_review_shows_moves_the_review_on(qtbot, settings, tmp_path):
+    from annotator.ui import review_menu
+
+    window, _first, _second = tagged_window(qtbot, settings, tmp_path)
+    project, controller = window.project, window.controller
+    article = controller.article.id
+    ministry = SENTENCE.index("ministry")
+    project.claims.create(
+        article_id=article,
+        annotator_id=project.annotator("Ben").id,
+        start=ministry,
+        end=ministry + len("ministry"),
+        source_type_id=controller.codebook.active_types[1].id,
+        confidence=3,
+    )
+    other = tmp_path / "other.txt"
+    other.write_text("A second article, with nothing tagged.\n", encoding="utf-8")
+    window.import_files([other])
+    window.choose_article(article)
+    panel = review_menu.show_review(window).panel
+    assert panel.article_id == article
+    window.dialogs.confirm_answers.append(True)
+    window.delete_article_action.trigger()
+    assert window.dialogs.errors == []
+    assert panel.article_id != article and panel.chooser.count() == 1
