@@ -9,6 +9,8 @@ from annotator.ui.look import plain_tooltip
 from annotator.ui.window_texts import menu_text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtGui import QAction, QKeySequence
 
     from annotator.ui.main_window import MainWindow
@@ -78,6 +80,14 @@ def build_actions(window: MainWindow) -> None:
         *QKeySequence.keyBindings(key.Redo),
     ]
     window.redo_action.setShortcuts(list({k.toString(): k for k in redo_keys}.values()))
+    # Text still being typed in a claim's field is saved, as its own step, before an undo or redo
+    # starts: saved during one (when the step shows another article) it would land mid-history.
+    for action, step in (
+        (window.undo_action, window.undo_stack.undo),
+        (window.redo_action, window.undo_stack.redo),
+    ):
+        action.triggered.disconnect()
+        action.triggered.connect(lambda _checked=False, step=step: _after_pending_typing(window, step))
     window.addActions([window.undo_action, window.redo_action])
     window.details_action = add_action(window, "Article &Details…", window.edit_article_details)
     window.delete_article_action = add_action(
@@ -150,6 +160,12 @@ def build_actions(window: MainWindow) -> None:
     ]
     for action in window.project_actions:
         action.setEnabled(False)
+
+
+def _after_pending_typing(window: MainWindow, step: Callable[[], None]) -> None:
+    if window.built:
+        window.claim_panel.commit_pending()
+    step()
 
 
 def build_menus(window: MainWindow) -> None:

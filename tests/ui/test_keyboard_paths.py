@@ -253,3 +253,40 @@ def test_deleting_the_article_the_review_shows_moves_the_review_on(qtbot, settin
     window.delete_article_action.trigger()
     assert window.dialogs.errors == []
     assert panel.article_id != article and panel.chooser.count() == 1
+
+
+def test_undo_from_the_menu_saves_typing_first_and_keeps_the_history_in_order(qtbot, settings, tmp_path):
+    """Typing not yet saved in a field, then Edit > Undo of a step on another article: the typing is
+    saved as its own step before the undo starts (saved during it, it landed mid-history)."""
+    window, _first, second = tagged_window(qtbot, settings, tmp_path)
+    other = tmp_path / "other.txt"
+    other.write_text("A second article, with the word official in it.\n", encoding="utf-8")
+    window.import_files([other])
+    controller, project, stack = window.controller, window.project, window.undo_stack
+    talks = project.claims.get(second).article_id
+    qtbot.waitUntil(lambda: controller.article.id != talks)
+    second_article = controller.article.id
+    text = window.article_view.text()
+    window.article_view.select_span(text.index("official"), text.index("official") + len("official"))
+    controller.tag_selection(controller.codebook.active_types[0].id)
+    mine = window.claim_panel.selected_claim_id()
+    window.choose_article(talks)
+    controller.select_claim(second)
+    controller.edit_claim(second, {"confidence": 5})  # the top step, on the first article
+    window.choose_article(second_article)
+    controller.select_claim(mine)
+    source = window.claim_panel.editor.source_edit
+    source.setFocus()
+    qtbot.waitUntil(source.hasFocus)
+    source.setText("the ministry")  # typed, not saved yet
+
+    window.undo_action.trigger()  # takes back the typing, saved first as the latest step
+    assert project.claims.get(mine).source == ""
+    assert stack.redoText().startswith("Edit") and stack.undoText().startswith("Rate")
+    window.undo_action.trigger()
+    assert project.claims.get(second).confidence != 5 and controller.article.id == talks
+    window.redo_action.trigger()
+    window.redo_action.trigger()
+    assert project.claims.get(second).confidence == 5
+    assert project.claims.get(mine).source == "the ministry"
+    assert not stack.canRedo()
