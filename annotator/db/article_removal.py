@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 if TYPE_CHECKING:
     from sqlalchemy.engine import CursorResult
 
-from annotator.db.deletions import DELETED
+from annotator.db.deletions import DELETED, DELETED_WITH_ARTICLE
 from annotator.db.tables import (
     ARTICLE,
     CLAIM,
@@ -48,10 +48,12 @@ def article_contents(article_id: str, *, session: Session) -> ArticleContents:
     return ArticleContents(int(claims), int(annotators), int(decisions))
 
 
-def delete_article(article_id: str, *, session: Session) -> tuple[list[str], bool]:
+def delete_article(article_id: str, *, deleted_by: str | None, session: Session) -> tuple[list[str], bool]:
     """Delete the article, its claims (leaving their tombstones) and the review decisions on it.
 
-    Returns the ids of the claims deleted, and whether the article was there at all.
+    The claims of `deleted_by` are deleted as its annotator deletes a claim (a merge takes that
+    deletion to colleagues' files); colleagues' claims only here (DELETED_WITH_ARTICLE). Returns the
+    ids of the claims deleted, and whether the article was there at all.
     """
     claim_ids = list(session.execute(select(CLAIM.c.id).where(CLAIM.c.article_id == article_id)).scalars())
     if claim_ids:
@@ -68,7 +70,7 @@ def delete_article(article_id: str, *, session: Session) -> tuple[list[str], boo
                     "claim_id": row[0],
                     **dict(zip(columns, row[1:], strict=True)),
                     "replaced_at": now,
-                    "reason": DELETED,
+                    "reason": DELETED if row.annotator_id == deleted_by else DELETED_WITH_ARTICLE,
                 }
                 for row in rows
             ],

@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session
 from annotator.db.tables import CLAIM, CLAIM_COLUMNS, HISTORY, utc_now
 
 DELETED = "deleted"
+# A colleague's claim deleted with its article (Edit > Delete Article): deleted here, but not theirs to
+# lose, so a merge does not carry this deletion to other files (their claims there stay).
+DELETED_WITH_ARTICLE = "deleted with its article"
 
 
 def deleted_in(source_name: str) -> str:
@@ -28,11 +31,21 @@ def deleted_in(source_name: str) -> str:
 
 def is_deletion_sql(alias: str) -> str:
     """SQL: whether the claim_history row `alias` is a tombstone (any of the reasons above)."""
+    return f"({is_carried_deletion_sql(alias)} OR {alias}.reason = '{DELETED_WITH_ARTICLE}')"
+
+
+def is_carried_deletion_sql(alias: str) -> str:
+    """SQL: whether the tombstone `alias` goes with a merge to other files: a claim its own annotator
+    deleted (the app lets annotators delete only their own), there or in a file merged before."""
     return f"({alias}.reason = '{DELETED}' OR {alias}.reason LIKE '{DELETED} in %')"
 
 
 def _is_deletion() -> ColumnElement[bool]:
-    return or_(HISTORY.c.reason == DELETED, HISTORY.c.reason.like(f"{DELETED} in %"))
+    return or_(
+        HISTORY.c.reason == DELETED,
+        HISTORY.c.reason.like(f"{DELETED} in %"),
+        HISTORY.c.reason == DELETED_WITH_ARTICLE,
+    )
 
 
 def remember(claim_id: str, *, session: Session) -> None:

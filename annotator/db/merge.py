@@ -533,7 +533,9 @@ def _keep_deleted_out(run: _Run) -> tuple[int, int]:
 
 def _carry_their_deletions(run: _Run, reason: str) -> tuple[dict[str, str], int]:
     """Claims the other file deleted (a tombstone in its history, no claim) go here too, unless the
-    claim here changed after their deletion: work done here is never lost to their deletion.
+    claim here changed after their deletion: work done here is never lost to their deletion. Only
+    deletions by the claim's own annotator travel (`deletions.is_carried_deletion_sql`): a colleague's
+    Delete Article does not delete my claims on it here.
 
     The version deleted here goes to the history as a tombstone "deleted in <file>", dated when
     they deleted it. Returns the claims deleted here (id -> article id) and how many were kept.
@@ -542,7 +544,7 @@ def _carry_their_deletions(run: _Run, reason: str) -> tuple[dict[str, str], int]
     run(
         "CREATE TEMP TABLE merge_their_deletions AS"
         " SELECT h.claim_id AS id, max(h.replaced_at) AS deleted_at"
-        f" FROM {ALIAS}.claim_history AS h WHERE {deletions.is_deletion_sql('h')}"
+        f" FROM {ALIAS}.claim_history AS h WHERE {deletions.is_carried_deletion_sql('h')}"
         f" AND NOT EXISTS (SELECT 1 FROM {ALIAS}.claim AS c WHERE c.id = h.claim_id)"
         " AND EXISTS (SELECT 1 FROM main.claim AS l WHERE l.id = h.claim_id)"
         " GROUP BY h.claim_id"

@@ -123,11 +123,16 @@ class ArticleService:
             found = article_removal.article_contents(article_id, session=session)
         return found.claims, found.annotators, found.decisions
 
-    def delete(self, article_id: str) -> Changes:
+    def delete(self, article_id: str, *, deleted_by: str | None = None) -> Changes:
         """Delete an article with its claims (each kept in its history, as a deleted claim is, so that a
-        merge does not bring them back) and the review decisions on it. Not undoable: ask first."""
+        merge does not bring them back) and the review decisions on it. Not undoable: ask first.
+
+        Merged into colleagues' files, the deletion of `deleted_by`'s own claims goes with it, not the
+        deletion of theirs."""
         with self._tx.begin() as session:
-            claim_ids, found = article_removal.delete_article(article_id, session=session)
+            claim_ids, found = article_removal.delete_article(
+                article_id, deleted_by=deleted_by, session=session
+            )
         if not found:
             raise ValueError("That article no longer exists.")
         return Changes(removed_articles=frozenset({article_id}), removed_claims=frozenset(claim_ids))

@@ -72,7 +72,8 @@ def delete_article(window: MainWindow) -> None:
     from annotator.ui.annotation_controller import user_message
 
     try:
-        changes = window.project.articles.delete(article.id)
+        me = window.annotator.id if window.annotator is not None else None
+        changes = window.project.articles.delete(article.id, deleted_by=me)
     except Exception as error:
         window.dialogs.error("Article not deleted", user_message(error))
         return

@@ -34,7 +34,7 @@ def test_an_article_goes_with_its_claims_and_decisions_and_the_other_articles_st
     project.adjudication.settle(bridge, [mine[0], theirs], "accepted", theirs, decided_by=rita.id)
     assert project.articles.contents(bridge) == (3, 2, 1)
 
-    changes = project.articles.delete(bridge)
+    changes = project.articles.delete(bridge, deleted_by=ana.id)
 
     assert changes.removed_articles == {bridge} and changes.removed_claims == {*mine, theirs}
     assert [a.id for a in project.articles.list()] == [tunnel]
@@ -45,7 +45,9 @@ def test_an_article_goes_with_its_claims_and_decisions_and_the_other_articles_st
     for table in ("review_decision", "reviewed_claim"):
         assert count(path, f"SELECT count(*) FROM {table}") == 0
     assert count(path, "SELECT count(*) FROM review_decision_claim") == 0
-    assert count(path, "SELECT count(*) FROM claim_history WHERE reason = 'deleted'") == 3
+    # My claims are deleted as I delete a claim; Ben's only here (a merge does not take it to him).
+    assert count(path, "SELECT count(*) FROM claim_history WHERE reason = 'deleted'") == 2
+    assert count(path, "SELECT count(*) FROM claim_history WHERE reason = 'deleted with its article'") == 1
 
 
 def test_an_article_that_is_gone_is_an_error(tmp_path: Path) -> None:
@@ -76,3 +78,27 @@ def test_merging_the_colleague_again_brings_back_their_claims_not_mine(tmp_path:
     assert project.claims.get(their_claim) is None and again.claims.added == 0
     assert article.title
     project.close()
+
+
+def test_a_colleague_s_article_deletion_takes_only_their_own_claims_with_it(tmp_path: Path) -> None:
+    ana = open_project(tmp_path / "ana.sqlite")
+    mine = add_claim(ana, add_article(ana, BRIDGE), ana.annotator("Ana"), 4, 9)
+    ana.close()
+    ben = open_project(tmp_path / "ben.sqlite")
+    ben.merge.merge_from(ana.path)
+    bens = ben.annotator("Ben")
+    (article,) = ben.articles.list()
+    theirs = add_claim(ben, article.id, bens, 15, 21)
+    ben.close()
+    ana = open_project(ana.path)
+    ana.merge.merge_from(ben.path)  # Ana has Ben's claim too now
+    ana.close()
+    ben = open_project(ben.path)
+    ben.articles.delete(article.id, deleted_by=bens.id)  # Ben: Edit > Delete Article
+    ben.close()
+
+    ana = open_project(ana.path)
+    ana.merge.merge_from(ben.path)
+    assert ana.claims.get(mine) is not None  # not Ben's to delete
+    assert ana.claims.get(theirs) is None  # his own claim: his deletion comes over
+    ana.close()
