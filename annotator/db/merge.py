@@ -458,6 +458,14 @@ def merge_attached(session: Session, *, source_name: str, now: datetime) -> Merg
         carried, refused = _carry_their_deletions(run, deletions.deleted_in(source_name))
         touched |= set(carried.values())
 
+    if stayed_out := _articles_deleted_here(run, new_article_ids):
+        run.many("DELETE FROM main.article WHERE id = ?", [(article_id,) for article_id in stayed_out])
+        new_article_ids -= stayed_out
+        touched -= stayed_out
+        articles = MergeCounts(
+            added=articles.added - len(stayed_out), skipped=articles.skipped + len(stayed_out)
+        )
+
     # Never lose a claim: every claim of the other file is here now, in one version or another,
     # unless it was deleted here (and is in the history as such).
     if missing := run.scalar(
@@ -508,6 +516,24 @@ def _merge_confidence_levels(
     )
     run.many("INSERT INTO main.confidence_level (value, label) VALUES (?, ?)", added)
     return added, relabelled
+
+
+def _articles_deleted_here(run: _Run, new_article_ids: frozenset[str]) -> frozenset[str]:
+    """Articles this merge added back although they were deleted here (Edit > Delete Article): each
+    came with claims, every one of them deleted here and kept out. They stay out too."""
+    if not new_article_ids:
+        return frozenset()
+    found = set()
+    for article_id in new_article_ids:
+        if run.scalar(
+            "SELECT EXISTS (SELECT 1 FROM temp.merge_incoming AS i WHERE i.article_id = ?)"
+            " AND NOT EXISTS (SELECT 1 FROM main.claim AS l WHERE l.article_id = ?)"
+            " AND NOT EXISTS (SELECT 1 FROM temp.merge_incoming AS i WHERE i.article_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM temp.merge_deleted AS d WHERE d.id = i.id AND NOT d.comes_back))",
+            (article_id, article_id, article_id),
+        ):
+            found.add(article_id)
+    return frozenset(found)
 
 
 def _keep_deleted_out(run: _Run) -> tuple[int, int]:

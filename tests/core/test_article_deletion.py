@@ -59,24 +59,34 @@ def test_an_article_that_is_gone_is_an_error(tmp_path: Path) -> None:
     project.close()
 
 
-def test_merging_the_colleague_again_brings_back_their_claims_not_mine(tmp_path: Path) -> None:
+def test_an_article_deleted_here_stays_out_when_the_colleague_s_file_is_merged_again(tmp_path: Path) -> None:
     theirs = open_project(tmp_path / "ben.sqlite")
     ben = theirs.annotator("Ben")
     their_claim = add_claim(theirs, add_article(theirs, BRIDGE), ben, 4, 9)
     theirs.close()
     project = open_project(tmp_path / "p.sqlite")
     bridge = add_article(project, BRIDGE)
+    tunnel = add_article(project, OTHER, title="Tunnel")
     mine = add_claim(project, bridge, project.annotator("Ana"), 15, 21)
     assert project.merge.merge_from(theirs.path).claims == MergeCounts(added=1)
 
     project.articles.delete(bridge)
     again = project.merge.merge_from(theirs.path)
 
-    (article,) = project.articles.list()  # the article is Ben's again
-    assert project.claims.get(mine) is None
-    # Ben's claim was deleted here with the article: it stays out as any deleted claim does.
-    assert project.claims.get(their_claim) is None and again.claims.added == 0
-    assert article.title
+    assert [a.id for a in project.articles.list()] == [tunnel]  # not back, empty
+    assert again.articles.added == 0
+    assert project.claims.get(mine) is None and project.claims.get(their_claim) is None
+    project.close()
+
+
+def test_an_article_new_to_this_project_still_comes_with_a_merge(tmp_path: Path) -> None:
+    theirs = open_project(tmp_path / "ben.sqlite")
+    add_claim(theirs, add_article(theirs, BRIDGE), theirs.annotator("Ben"), 4, 9)
+    add_article(theirs, OTHER, title="Tunnel")  # nothing tagged on it
+    theirs.close()
+    project = open_project(tmp_path / "p.sqlite")
+    report = project.merge.merge_from(theirs.path)
+    assert report.articles.added == 2 and len(project.articles.list()) == 2
     project.close()
 
 
