@@ -89,3 +89,13 @@ class StepClock:
     def __call__(self) -> datetime:
         self.now += timedelta(seconds=1)
         return self.now
+
+
+def run_cli(argv: list[str]) -> int:
+    """The command line's exit code for `argv`, whether main() returns it or argparse raises SystemExit."""
+    from annotator.cli import main
+
+    try:
+        return main(argv)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 1

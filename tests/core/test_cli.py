@@ -14,20 +14,11 @@ from pathlib import Path
 import pytest
 
 import annotator
-from annotator.cli import main
 from annotator.services.project import Project
-from tests.core.factories import CP1252_TEXT, add_claim, sha256_of
+from tests.core.factories import CP1252_TEXT, add_claim, run_cli, sha256_of
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
 REPO = Path(__file__).resolve().parents[2]
-
-
-def run(argv: list[str]) -> int:
-    """main()'s exit code, whether it returns it or argparse raises SystemExit."""
-    try:
-        return main(argv)
-    except SystemExit as exit_:
-        return exit_.code if isinstance(exit_.code, int) else 1
 
 
 def _one_line(err: str) -> str:
@@ -56,14 +47,14 @@ def article(tmp_path: Path) -> Path:
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["--version"]) == 0
+    assert run_cli(["--version"]) == 0
     out = capsys.readouterr().out
     assert annotator.__version__ in out
     assert annotator.APP_NAME in out
 
 
 def test_help_names_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["--help"]) == 0
+    assert run_cli(["--help"]) == 0
     out = capsys.readouterr().out
     assert "import" in out
     assert "export" in out
@@ -71,7 +62,7 @@ def test_help_names_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("command", ["import", "export"])
 def test_command_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run([command, "--help"]) == 0
+    assert run_cli([command, "--help"]) == 0
     assert "--project" in capsys.readouterr().out
 
 
@@ -80,7 +71,7 @@ def test_import_creates_the_project_and_prints_the_title(
 ) -> None:
     project_path = tmp_path / "new" / "project.sqlite"
 
-    assert run(["import", str(article), "--project", str(project_path)]) == 0
+    assert run_cli(["import", str(article), "--project", str(project_path)]) == 0
 
     captured = capsys.readouterr()
     assert "Council vote" in captured.out
@@ -90,7 +81,10 @@ def test_import_creates_the_project_and_prints_the_title(
 
 def test_import_with_a_title(tmp_path: Path, article: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project_path = tmp_path / "project.sqlite"
-    assert run(["import", str(article), "--project", str(project_path), "--title", "Vote on the budget"]) == 0
+    assert (
+        run_cli(["import", str(article), "--project", str(project_path), "--title", "Vote on the budget"])
+        == 0
+    )
     assert "Vote on the budget" in capsys.readouterr().out
     assert _titles(project_path) == ["Vote on the budget"]
 
@@ -99,9 +93,9 @@ def test_importing_the_same_file_again_says_so(
     tmp_path: Path, article: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project_path = tmp_path / "project.sqlite"
-    assert run(["import", str(article), "--project", str(project_path)]) == 0
+    assert run_cli(["import", str(article), "--project", str(project_path)]) == 0
     capsys.readouterr()
-    assert run(["import", str(article), "--project", str(project_path)]) == 0
+    assert run_cli(["import", str(article), "--project", str(project_path)]) == 0
     assert "already" in capsys.readouterr().out
     assert _titles(project_path) == ["Council vote"]
 
@@ -114,7 +108,7 @@ def test_import_several_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         files.append(str(path))
     project_path = tmp_path / "project.sqlite"
 
-    assert run(["import", *files, "--project", str(project_path)]) == 0
+    assert run_cli(["import", *files, "--project", str(project_path)]) == 0
 
     out = capsys.readouterr().out
     assert all(title in out for title in ("one", "two", "three"))
@@ -127,7 +121,7 @@ def test_a_title_for_several_files_is_refused(tmp_path: Path, capsys: pytest.Cap
     b.write_text("Text B.", encoding="utf-8")
     project_path = tmp_path / "project.sqlite"
 
-    code = run(["import", str(a), str(b), "--project", str(project_path), "--title", "Both"])
+    code = run_cli(["import", str(a), str(b), "--project", str(project_path), "--title", "Both"])
 
     assert code == 1
     assert "--title" in _one_line(capsys.readouterr().err)
@@ -139,13 +133,13 @@ def test_importing_a_binary_file_fails_in_one_line_and_leaves_the_project_alone(
     tmp_path: Path, article: Path, name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project_path = tmp_path / "project.sqlite"
-    assert run(["import", str(article), "--project", str(project_path)]) == 0
+    assert run_cli(["import", str(article), "--project", str(project_path)]) == 0
     before = sha256_of(project_path)
     binary = tmp_path / name
     binary.write_bytes(PNG_BYTES)
     capsys.readouterr()
 
-    code = run(["import", str(binary), "--project", str(project_path)])
+    code = run_cli(["import", str(binary), "--project", str(project_path)])
 
     assert code != 0
     captured = capsys.readouterr()
@@ -161,13 +155,13 @@ def test_a_file_in_another_encoding_asks_for_it(tmp_path: Path, capsys: pytest.C
     legacy.write_bytes(text.encode("cp1252"))
     project_path = tmp_path / "project.sqlite"
 
-    assert run(["import", str(legacy), "--project", str(project_path)]) == 1
+    assert run_cli(["import", str(legacy), "--project", str(project_path)]) == 1
     line = _one_line(capsys.readouterr().err)
     assert "legacy.txt" in line
     assert "--encoding" in line
     assert _titles(project_path) == []
 
-    assert run(["import", str(legacy), "--project", str(project_path), "--encoding", "cp1252"]) == 0
+    assert run_cli(["import", str(legacy), "--project", str(project_path), "--encoding", "cp1252"]) == 0
     project = Project.open(project_path, create=False)
     try:
         [summary] = project.articles.list()
@@ -178,7 +172,7 @@ def test_a_file_in_another_encoding_asks_for_it(tmp_path: Path, capsys: pytest.C
 
 def test_export_writes_the_csv(tmp_path: Path, article: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project_path = tmp_path / "project.sqlite"
-    assert run(["import", str(article), "--project", str(project_path)]) == 0
+    assert run_cli(["import", str(article), "--project", str(project_path)]) == 0
     project = Project.open(project_path)
     try:
         [summary] = project.articles.list()
@@ -189,7 +183,7 @@ def test_export_writes_the_csv(tmp_path: Path, article: Path, capsys: pytest.Cap
     out = tmp_path / "claims.csv"
     capsys.readouterr()
 
-    assert run(["export", "--project", str(project_path), "--out", str(out)]) == 0
+    assert run_cli(["export", "--project", str(project_path), "--out", str(out)]) == 0
 
     assert "2 claims" in capsys.readouterr().out
     with out.open(encoding="utf-8-sig", newline="") as file:
@@ -198,13 +192,17 @@ def test_export_writes_the_csv(tmp_path: Path, article: Path, capsys: pytest.Cap
     assert rows[0]["comment"] == "'=1+1"
 
     assert (
-        run(["export", "--project", str(project_path), "--out", str(out), "--annotator", "Bea", "--exact"])
+        run_cli(
+            ["export", "--project", str(project_path), "--out", str(out), "--annotator", "Bea", "--exact"]
+        )
         == 0
     )
     with out.open(encoding="utf-8-sig", newline="") as file:
         assert [r["annotator"] for r in csv.DictReader(file)] == ["Bea"]
     assert (
-        run(["export", "--project", str(project_path), "--out", str(out), "--annotator", "Ann", "--exact"])
+        run_cli(
+            ["export", "--project", str(project_path), "--out", str(out), "--annotator", "Ann", "--exact"]
+        )
         == 0
     )
     with out.open(encoding="utf-8-sig", newline="") as file:
@@ -217,7 +215,7 @@ def test_export_of_a_missing_project_fails_without_creating_it(
     project_path = tmp_path / "missing.sqlite"
     out = tmp_path / "claims.csv"
 
-    assert run(["export", "--project", str(project_path), "--out", str(out)]) == 1
+    assert run_cli(["export", "--project", str(project_path), "--out", str(out)]) == 1
 
     assert "missing.sqlite" in _one_line(capsys.readouterr().err)
     assert list(tmp_path.iterdir()) == []
@@ -229,7 +227,7 @@ def test_export_of_a_file_that_is_not_a_project_fails_in_one_line(
     notes = tmp_path / "notes.txt"
     notes.write_text("not a project", encoding="utf-8")
     before = sha256_of(notes)
-    assert run(["export", "--project", str(notes), "--out", str(tmp_path / "c.csv")]) == 1
+    assert run_cli(["export", "--project", str(notes), "--out", str(tmp_path / "c.csv")]) == 1
     assert "notes.txt" in _one_line(capsys.readouterr().err)
     assert sha256_of(notes) == before
     assert not (tmp_path / "c.csv").exists()
@@ -251,7 +249,7 @@ def test_usage_errors_exit_2_in_one_line(
 ) -> None:
     monkeypatch.chdir(tmp_path)
 
-    assert run(argv) == 2
+    assert run_cli(argv) == 2
 
     captured = capsys.readouterr()
     assert _one_line(captured.err).startswith("annotator: ")

@@ -10,21 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from annotator.cli import main
 from annotator.db import queries
 from annotator.db.tables import utc_now
 from annotator.domain.records import Annotator
 from annotator.services.project import Project
-from tests.core.factories import add_claim
+from tests.core.factories import add_claim, run_cli
 
 TEXT = "The council voted 7 to 2, the clerk said. Officials say the plan may slip.\n"
-
-
-def run(argv: list[str]) -> int:
-    try:
-        return main(argv)
-    except SystemExit as exit_:
-        return exit_.code if isinstance(exit_.code, int) else 1
 
 
 @pytest.fixture
@@ -57,7 +49,7 @@ def _error(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def _export(project_path: Path, out: Path, *more: str) -> int:
-    return run(["export", "--project", str(project_path), "--out", str(out), *more])
+    return run_cli(["export", "--project", str(project_path), "--out", str(out), *more])
 
 
 def test_an_unknown_annotator_is_an_error_naming_the_known_ones(
@@ -157,7 +149,9 @@ def test_agreement_with_an_unknown_annotator_is_an_error(
 ) -> None:
     capsys.readouterr()
 
-    code = run(["agreement", "--project", str(project_path), "--annotator", "Ana", "--annotator", "Nobody"])
+    code = run_cli(
+        ["agreement", "--project", str(project_path), "--annotator", "Ana", "--annotator", "Nobody"]
+    )
 
     assert code == 1
     captured = capsys.readouterr()
@@ -171,7 +165,7 @@ def test_agreement_takes_names_in_another_case_and_titles(
 ) -> None:
     capsys.readouterr()
 
-    code = run(
+    code = run_cli(
         ["agreement", "--project", str(project_path), "--annotator", "ana", "--annotator", "BEN",
          "--article", "mixed", "--format", "csv"]
     )  # fmt: skip

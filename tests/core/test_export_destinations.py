@@ -13,19 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from annotator.cli import main
 from annotator.formats.saving import replaced_when_complete
 from annotator.services.project import Project
-from tests.core.factories import add_claim
+from tests.core.factories import add_claim, run_cli
 
 TEXT = "The council voted 7 to 2, the clerk said.\n"
-
-
-def run(argv: list[str]) -> int:
-    try:
-        return main(argv)
-    except SystemExit as exit_:
-        return exit_.code if isinstance(exit_.code, int) else 1
 
 
 @pytest.fixture
@@ -45,7 +37,7 @@ def _quotes(data: bytes) -> list[str]:
 
 
 def _export(project_path: Path, out: str, *more: str) -> int:
-    return run(["export", "--project", str(project_path), "--out", out, *more])
+    return run_cli(["export", "--project", str(project_path), "--out", out, *more])
 
 
 def test_a_symbolic_link_is_written_through_to_its_target(project_path: Path, tmp_path: Path) -> None:

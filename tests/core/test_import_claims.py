@@ -11,22 +11,13 @@ import sqlalchemy.exc
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from annotator.cli import main
 from annotator.formats.errors import ImportRejected
 from annotator.services.project import Project
-from tests.core.factories import UNICODE_ARTICLE, add_claim, open_project
+from tests.core.factories import UNICODE_ARTICLE, add_claim, open_project, run_cli
 
 PLAIN = "The mayor said the bridge will reopen in May. Engineers, speaking anonymously, doubt it."
 # Cells a spreadsheet would run, markup, quotes, a line break: the guard and the quoting must undo cleanly.
 HOSTILE = ['=HYPERLINK("http://x")', "+1", " -2", "@SUM(A1)", "\tTab", "<b>bold</b> & <script>", 'a "q"\nb']
-
-
-def run(argv: list[str]) -> int:
-    """main()'s exit code, whether it returns it or argparse raises SystemExit (--help)."""
-    try:
-        return main(argv)
-    except SystemExit as exit_:
-        return exit_.code if isinstance(exit_.code, int) else 1
 
 
 def make_project(path: Path) -> tuple[Project, dict[str, str]]:
@@ -339,7 +330,8 @@ def test_the_command_line_prints_a_summary_and_the_refused_rows(
     project.close()
     out = tmp_path / "claims.jsonl"
     assert (
-        run(["export", "--project", str(tmp_path / "p.sqlite"), "--out", str(out), "--format", "jsonl"]) == 0
+        run_cli(["export", "--project", str(tmp_path / "p.sqlite"), "--out", str(out), "--format", "jsonl"])
+        == 0
     )
     assert "wrote 11 claims" in capsys.readouterr().out
     source = tmp_path / "rows.csv"
@@ -348,16 +340,16 @@ def test_the_command_line_prints_a_summary_and_the_refused_rows(
         HEADER + f"n-1,{plain},,Ana,0,9,The mayor,official,2,\nn-2,{plain},,Ana,0,9,Nope,official,2,\n",
         encoding="utf-8",
     )
-    assert run(["import-claims", str(source), "--project", str(tmp_path / "p.sqlite")]) == 0
+    assert run_cli(["import-claims", str(source), "--project", str(tmp_path / "p.sqlite")]) == 0
     captured = capsys.readouterr()
     assert captured.out.strip() == "imported 1 claim, skipped 0 already present, 1 row refused"
     assert captured.err.startswith("annotator: rows.csv line 3: its quote")
     # Only refused rows and nothing new: a failure for a script.
-    assert run(["import-claims", str(source), "--project", str(tmp_path / "p.sqlite")]) == 1
+    assert run_cli(["import-claims", str(source), "--project", str(tmp_path / "p.sqlite")]) == 1
     assert "skipped 1 already present, 1 row refused" in capsys.readouterr().out
     junk = tmp_path / "junk.csv"
     junk.write_bytes(b"\xff\xfe\x00\x01binary")
-    assert run(["import-claims", str(junk), "--project", str(tmp_path / "p.sqlite")]) == 1
+    assert run_cli(["import-claims", str(junk), "--project", str(tmp_path / "p.sqlite")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "junk.csv" in err and "Traceback" not in err
 
@@ -423,11 +415,11 @@ def test_any_text_survives_the_csv_both_ways(tmp_path: Path, cells: list[str], e
 
 
 def test_the_commands_say_how_to_use_them(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["import-claims", "--help"]) == 0
+    assert run_cli(["import-claims", "--help"]) == 0
     assert "--project" in capsys.readouterr().out
-    assert run(["export", "--help"]) == 0
+    assert run_cli(["export", "--help"]) == 0
     assert "jsonl" in capsys.readouterr().out
-    assert run(["--help"]) == 0
+    assert run_cli(["--help"]) == 0
     assert "import-claims" in capsys.readouterr().out
 
 

@@ -20,6 +20,7 @@ from tests.core.factories import (
     add_article,
     add_claim,
     open_project,
+    run_cli,
     sha256_of,
     side_files,
 )
@@ -582,15 +583,6 @@ def test_a_file_from_before_claim_history_is_upgraded_with_a_backup(tmp_path: Pa
 # --- the command line ----------------------------------------------------------------------------
 
 
-def _run(argv: list[str]) -> int:
-    from annotator.cli import main
-
-    try:
-        return main(argv)
-    except SystemExit as exit_:
-        return exit_.code if isinstance(exit_.code, int) else 1
-
-
 def test_the_merge_command_prints_one_paragraph(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     mine = open_project(tmp_path / "mine.sqlite")
     add_claim(mine, add_article(mine, BRIDGE), mine.annotator("Ana"), 4, 9)
@@ -599,14 +591,14 @@ def test_the_merge_command_prints_one_paragraph(tmp_path: Path, capsys: pytest.C
     add_claim(theirs, add_article(theirs, BRIDGE), theirs.annotator("Ben"), 10, 16)
     theirs.close()
 
-    assert _run(["merge", str(theirs.path), "--project", str(mine.path)]) == 0
+    assert run_cli(["merge", str(theirs.path), "--project", str(mine.path)]) == 0
     out, err = capsys.readouterr()
     assert err == ""
     assert len(out.strip().split("\n")) == 1
     assert out.startswith("Merged “theirs.sqlite”")
     assert "1 claim added" in out and "1 annotator added" in out
 
-    assert _run(["merge", str(theirs.path), "--project", str(mine.path)]) == 0
+    assert run_cli(["merge", str(theirs.path), "--project", str(mine.path)]) == 0
     assert capsys.readouterr().out.startswith("Nothing to merge")
 
 
@@ -626,7 +618,7 @@ def test_bad_input_is_one_line_and_exit_1(
     _text_file(tmp_path / "notes.txt")
     before = sha256_of(tmp_path / "mine.sqlite")
 
-    assert _run([arg.format(tmp=tmp_path) for arg in argv]) == 1
+    assert run_cli([arg.format(tmp=tmp_path) for arg in argv]) == 1
 
     err = capsys.readouterr().err
     assert len(err.strip().split("\n")) == 1 and "Traceback" not in err
@@ -636,7 +628,7 @@ def test_bad_input_is_one_line_and_exit_1(
 
 
 def test_the_merge_command_needs_a_project(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run(["merge", "theirs.sqlite"]) == 2
+    assert run_cli(["merge", "theirs.sqlite"]) == 2
     assert "--project" in capsys.readouterr().err
 
 
