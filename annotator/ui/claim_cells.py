@@ -105,6 +105,14 @@ class ClaimCellDelegate(QStyledItemDelegate):
         painter.setPen(colour)
         painter.drawText(x + tx, y + ty, tw, th, _TEXT_ALIGNMENT, elided)
 
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        """As Qt's, without the focused cell's frame: the list selects whole rows, and the style's frame
+        greyed the text of the one cell that has it."""
+        super().initStyleOption(option, index)
+        option.state = option.state & ~QStyle.StateFlag.State_HasFocus
+
     def _layout(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> tuple[QRect, QRect]:

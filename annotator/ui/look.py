@@ -44,4 +44,7 @@ def swatch_icon(colour: str, size: int = 16) -> QIcon:
         painter.drawRoundedRect(QRectF(inset, inset, size - 2 * inset, size - 2 * inset), 2.5, 2.5)
         painter.end()
         icon = _swatches[key] = QIcon(pixmap)
+        # As it is in a selected row too: Qt would tint it with the selection colour, and a swatch must
+        # show the type's own colour.
+        icon.addPixmap(pixmap, QIcon.Mode.Selected)
     return icon

@@ -716,3 +716,28 @@ def test_the_list_cuts_its_texts_anew_for_a_new_font(qtbot, panel, claims):
     QApplication.processEvents()
     fast, qt = _ours_and_qts(view)
     assert fast == qt
+
+
+def test_a_selected_row_keeps_the_type_s_own_colour_and_no_cell_frame(qtbot, panel, claims):
+    """Qt tints a selected row's icons with the selection colour, and Fusion frames the focused cell over
+    its text: the swatch must keep its type's colour, and the row reads as one."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    from annotator.ui.look import swatch_icon
+
+    icon = swatch_icon("#e69f00")
+    normal = icon.pixmap(QSize(16, 16), QIcon.Mode.Normal).toImage()
+    assert icon.pixmap(QSize(16, 16), QIcon.Mode.Selected).toImage() == normal
+
+    view = panel.table_view
+    panel.select_claim(claims[1].id)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    view.setCurrentIndex(view.model().index(view.currentIndex().row(), 1))
+    option = QStyleOptionViewItem()
+    option.state = QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus
+    view.itemDelegate().initStyleOption(option, view.currentIndex())
+    assert not option.state & QStyle.StateFlag.State_HasFocus
+    assert option.state & QStyle.StateFlag.State_Selected
