@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
@@ -19,6 +20,28 @@ CSV_FILTER = "CSV dataset (*.csv)"
 FOLDER_KEY = "dialogs/folder"  # where the last file was opened or saved: file dialogs start there
 
 
+_Asked = TypeVar("_Asked", bound=Callable[..., Any])
+
+
+def _back_to_window(ask: _Asked) -> _Asked:
+    """After a dialog closes, its window is active again: a bare X server (Xvfb, as scripts/run.sh
+    starts it, with no window manager) leaves no window active, and the window's keys (1, 2, 3, Alt+digits)
+    are shortcuts that need it active."""
+
+    @functools.wraps(ask)
+    def asked(self: DialogService, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return ask(self, *args, **kwargs)
+        finally:
+            from PySide6.QtGui import QGuiApplication
+
+            parent = self.parent
+            if parent is not None and parent.isVisible() and QGuiApplication.focusWindow() is None:
+                parent.window().activateWindow()
+
+    return cast(_Asked, asked)
+
+
 class DialogService:
     """Asks the user things. Tests replace it with a scripted fake of the same shape."""
 
@@ -26,6 +49,7 @@ class DialogService:
         self.parent = parent
         self._settings = settings  # remembers the folder of the last file chosen (FOLDER_KEY)
 
+    @_back_to_window
     def error(self, title: str, message: str) -> None:
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
@@ -36,6 +60,7 @@ class DialogService:
         box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote user data
         box.exec()
 
+    @_back_to_window
     def info(self, title: str, message: str) -> None:
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
@@ -46,6 +71,7 @@ class DialogService:
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.exec()
 
+    @_back_to_window
     def key_table(self, title: str, sections: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> None:
         """A table of keys and what they do, in titled sections (Help > Keyboard Shortcuts)."""
         from PySide6.QtWidgets import (
@@ -88,6 +114,7 @@ class DialogService:
         dialog.resize(760, 560)
         dialog.exec()
 
+    @_back_to_window
     def confirm(self, title: str, message: str, *, yes: str = "OK") -> bool:
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
@@ -101,6 +128,7 @@ class DialogService:
         box.exec()
         return box.clickedButton() is accept
 
+    @_back_to_window
     def choose(self, title: str, label: str, items: Sequence[str]) -> int | None:
         """Pick one of `items` (the first is preselected); its index, or None when cancelled."""
         from PySide6.QtWidgets import QInputDialog
@@ -108,24 +136,28 @@ class DialogService:
         text, ok = QInputDialog.getItem(self.parent, title, label, list(items), 0, False)
         return list(items).index(text) if ok and text in items else None
 
+    @_back_to_window
     def ask_text(self, title: str, label: str, default: str = "") -> str | None:
         from PySide6.QtWidgets import QInputDialog, QLineEdit
 
         text, ok = QInputDialog.getText(self.parent, title, label, QLineEdit.EchoMode.Normal, default)
         return text if ok else None
 
+    @_back_to_window
     def open_files(self, title: str, file_filter: str) -> list[Path]:
         from PySide6.QtWidgets import QFileDialog
 
         names, _ = QFileDialog.getOpenFileNames(self.parent, title, self.folder(), file_filter)
         return [self._chosen(Path(n)) for n in names]
 
+    @_back_to_window
     def open_file(self, title: str, file_filter: str) -> Path | None:
         from PySide6.QtWidgets import QFileDialog
 
         name, _ = QFileDialog.getOpenFileName(self.parent, title, self.folder(), file_filter)
         return self._chosen(Path(name)) if name else None
 
+    @_back_to_window
     def save_file(
         self, title: str, file_filter: str, suggested: str = "", *, confirm_overwrite: bool = True
     ) -> Path | None:
@@ -152,12 +184,14 @@ class DialogService:
             self._settings.setValue(FOLDER_KEY, str(path.parent))
         return path
 
+    @_back_to_window
     def run_dialog(self, dialog: QDialog) -> bool:
         """Show a dialog of ours modally; True when the user accepted it."""
         from PySide6.QtWidgets import QDialog
 
         return dialog.exec() == QDialog.DialogCode.Accepted
 
+    @_back_to_window
     def choose_encoding(
         self, file_name: str, guess: str, choices: Sequence[str], preview: Callable[[str], str]
     ) -> str | None:

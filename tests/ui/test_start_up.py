@@ -122,3 +122,26 @@ def test_opening_a_project_after_a_failed_start_works_under_the_remembered_name(
     window.controller.select_claim(claim.id)
     window.controller.edit_claim(claim.id, {"confidence": 5})  # her own claim: not refused
     assert window.project.claims.get(claim.id).confidence == 5
+
+
+def test_after_a_dialog_the_window_is_active_again_even_without_a_window_manager(qtbot, monkeypatch) -> None:
+    """On a bare X server (no window manager) nothing is active once a dialog closes: the window asks to be."""
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from annotator.ui.dialogs import DialogService
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    asked: list[str] = []
+    window.activateWindow = lambda: asked.append("activate")  # type: ignore[method-assign]
+    monkeypatch.setattr(QMessageBox, "exec", lambda _box: 0)
+    DialogService(window).info("Saved", "It is saved.")
+    assert asked == []  # a window is active (this platform's own doing): nothing to ask
+    monkeypatch.setattr(QGuiApplication, "focusWindow", staticmethod(lambda: None))
+    DialogService(window).info("Saved", "It is saved.")
+    assert asked == ["activate"]
