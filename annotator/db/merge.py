@@ -732,7 +732,12 @@ def _merge_articles(run: _Run) -> tuple[MergeCounts, frozenset[str]]:
         taken.add(article_id)
     pairs: list[tuple[str, str]] = []
     new: list[tuple[Any, ...]] = []
-    for other_id, sha256 in run(f"SELECT id, sha256 FROM {ALIAS}.article ORDER BY created_at, id").fetchall():
+    others = run(f"SELECT id, sha256 FROM {ALIAS}.article ORDER BY created_at, id").fetchall()
+    unmatched = [other_id for other_id, sha256 in others if sha256 not in local]
+    for other_id, local_id in _same_but_final_newlines(run, unmatched).items():
+        sha256 = next(digest for o, digest in others if o == other_id)
+        local[sha256] = local_id
+    for other_id, sha256 in others:
         if sha256 not in local:
             local[sha256] = other_id if other_id not in taken else _new_uuid()
             taken.add(local[sha256])
@@ -751,6 +756,31 @@ def _merge_articles(run: _Run) -> tuple[MergeCounts, frozenset[str]]:
         )
         run("DROP TABLE temp.merge_new_article")
     return MergeCounts(added=len(new), skipped=len(pairs) - len(new)), frozenset(i for _, i in new)
+
+
+def _same_but_final_newlines(run: _Run, other_ids: Sequence[str]) -> dict[str, str]:
+    """Their articles (by id) that are an article here but for line breaks at the very end (an editor
+    that adds a final newline, a paste that drops it), mapped to it. Offsets are the same in both texts
+    up to there; an article with a claim past the shorter text stays apart (a new article)."""
+    if not other_ids:
+        return {}
+    lengths = run("SELECT id, length(text) FROM main.article ORDER BY created_at, id").fetchall()
+    found: dict[str, str] = {}
+    for other_id in other_ids:
+        text = run(f"SELECT text FROM {ALIAS}.article WHERE id = ?", (other_id,)).scalar()
+        core = (text or "").rstrip("\n")
+        if not core:
+            continue
+        for local_id, length in lengths:
+            if not len(core) <= length <= len(text) + 4:  # a few line breaks more at most
+                continue
+            local_text = run("SELECT text FROM main.article WHERE id = ?", (local_id,)).scalar()
+            if local_text != text and local_text.rstrip("\n") == core:
+                reach = run.scalar(f'SELECT max("end") FROM {ALIAS}.claim WHERE article_id = ?', (other_id,))
+                if reach <= len(local_text):
+                    found[other_id] = local_id
+                break
+    return found
 
 
 def _insert_history(run: _Run, source: str, replaced_at: str | None, reason: str) -> int:

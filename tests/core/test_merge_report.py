@@ -130,3 +130,21 @@ def test_the_same_codebook_gives_no_warning(tmp_path: Path, mine: Project) -> No
 
     assert report.source_type_names_added == () and report.levels_relabelled == ()
     assert "codebook" not in report.summary()
+
+
+def test_the_same_article_with_and_without_a_final_newline_is_one_article(tmp_path: Path) -> None:
+    """One annotator imported the file (its final newline kept), the other pasted it (none): one article."""
+    text = "The mayor said the bridge will reopen in May, according to a council statement."
+    ana = open_project(tmp_path / "ana.sqlite")
+    mine = add_claim(ana, add_article(ana, text + "\n"), ana.annotator("Ana"), 4, 9)
+    ben = open_project(tmp_path / "ben.sqlite")
+    theirs = add_claim(ben, add_article(ben, text), ben.annotator("Ben"), 4, 9, type_index=1)
+    ben.close()
+
+    report = ana.merge.merge_from(ben.path)
+
+    (article,) = ana.articles.list()
+    assert report.articles.added == 0
+    assert {ana.claims.get(mine).article_id, ana.claims.get(theirs).article_id} == {article.id}
+    assert ana.claims.get(theirs).quote == "mayor"
+    ana.close()
