@@ -219,6 +219,17 @@ def article_ids_with_hash(sha256: str, *, session: Session) -> list[str]:
     return list(session.execute(select(ARTICLE.c.id).where(ARTICLE.c.sha256 == sha256)).scalars())
 
 
+def article_ids_but_final_newlines(text: str, *, session: Session) -> list[str]:
+    """Articles whose text is `text` but for line breaks at the very end (more, fewer or none)."""
+    core = text.rstrip("\n")
+    rows = session.execute(
+        select(ARTICLE.c.id, ARTICLE.c.text)
+        .where(func.length(ARTICLE.c.text).between(len(core), len(core) + 4))
+        .order_by(ARTICLE.c.created_at, ARTICLE.c.id)
+    )
+    return [article_id for article_id, other in rows if other != text and other.rstrip("\n") == core]
+
+
 def insert_article(values: dict[str, Any], *, session: Session) -> None:
     session.execute(insert(ARTICLE).values(**values))
 

@@ -75,7 +75,11 @@ class ArticleService:
         digest = text_sha256(text)
         now = utc_now()
         with self._tx.begin() as session:
-            existing = queries.article_ids_with_hash(digest, session=session)
+            # The same text, or the same but for line breaks at its very end (a file with a final
+            # newline, then its text pasted without): one article, as a merge makes them one.
+            existing = queries.article_ids_with_hash(digest, session=session) or (
+                queries.article_ids_but_final_newlines(text, session=session)
+            )
             if existing:
                 article = queries.get_article(existing[0], session=session)
                 assert article is not None

@@ -252,5 +252,21 @@ def test_a_file_over_50_mb_is_refused_before_it_is_read(tmp_path: Path, project:
         handle.truncate(60 * 1024 * 1024)
     with pytest.raises(ImportRejected) as rejected:
         project.articles.import_file(path)
-    assert str(rejected.value) == "Cannot import “huge.txt”: it is 60.0 MB, more than the 50.0 MB limit for an article."
+    assert (
+        str(rejected.value)
+        == "Cannot import “huge.txt”: it is 60.0 MB, more than the 50.0 MB limit for an article."
+    )
     assert _ids(project) == [existing]
+
+
+BRIDGE_TEXT = "The mayor said the bridge will reopen in May, according to a council statement."
+
+
+def test_the_same_text_but_for_its_final_line_breaks_is_kept_once(tmp_path: Path) -> None:
+    project = Project.open(tmp_path / "p.sqlite")
+    first = project.articles.add_text(BRIDGE_TEXT + "\n", title="Imported")
+    pasted = project.articles.add_text(BRIDGE_TEXT, title="Pasted")
+    assert first.created and not pasted.created and pasted.article_id == first.article_id
+    other = project.articles.add_text(BRIDGE_TEXT + " More.", title="Longer")
+    assert other.created and len(project.articles.list()) == 2
+    project.close()
