@@ -7,7 +7,7 @@ import os
 import re
 import stat
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -20,6 +20,37 @@ _STREAM_FOLDERS = ("/dev/", "/proc/")
 # file is written where the shell's redirection is (`>>` appends, and nothing is truncated).
 _DESCRIPTOR = re.compile(r"/dev/(?:std(?P<std>in|out|err)|fd/(?P<fd>\d+))|/proc/self/fd/(?P<proc>\d+)")
 _STANDARD = {"in": 0, "out": 1, "err": 2}
+
+
+def refuse_own_files(destination: Path, own: Sequence[Path], what: str = "the project") -> None:
+    """Refuse a destination that is, or leads to, one of `own` (the project's file and its journal):
+    writing there would destroy the project. Checked by the file itself, whatever the way to it (a
+    link, /dev/fd/N, /proc/self/fd/N: this program's own descriptor may be the project's file)."""
+    identity = _identity(destination)
+    if identity is None:
+        return
+    for path in own:
+        try:
+            found = Path(path).stat()
+        except OSError:
+            continue
+        if (found.st_dev, found.st_ino) == identity:
+            raise ValueError(
+                f"“{destination}” is {what}'s own file ({path.name}): writing there would destroy it."
+            )
+
+
+def _identity(destination: Path) -> tuple[int, int] | None:
+    descriptor = _DESCRIPTOR.fullmatch(str(Path(destination).absolute())) if os.name == "posix" else None
+    try:
+        if descriptor is not None:
+            std, fd, proc = descriptor.group("std", "fd", "proc")
+            found = os.fstat(_STANDARD[std] if std else int(fd or proc))
+        else:
+            found = Path(destination).stat()  # through links
+    except (OSError, ValueError):
+        return None
+    return found.st_dev, found.st_ino
 
 
 @contextmanager

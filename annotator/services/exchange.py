@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from annotator.db import claim_exchange, queries
 from annotator.formats.csv_dataset import ExportCancelled, Progress, write_dataset_batches
 from annotator.formats.jsonl import JsonlExportCancelled, write_claims_jsonl
+from annotator.formats.saving import refuse_own_files
 from annotator.services.adjudication import AdjudicationService
 from annotator.services.claim_import import ClaimImportReport, ClaimImportService, ImportCancelled
 from annotator.services.transactions import Transactions
@@ -81,6 +82,7 @@ class ExchangeService:
         """
         if layer not in LAYERS:
             raise ValueError(f"There is no layer “{layer}”: choose one of {', '.join(LAYERS)}.")
+        refuse_own_files(destination, self._tx.own_files())
         # Read in one read transaction (which blocks no one), a batch of claims at a time.
         # `closing`: a failed or cancelled export stops its query before the transaction ends,
         # rather than whenever the half-read batches are garbage-collected.
@@ -129,6 +131,7 @@ class ExchangeService:
 
         A cancel (`progress` returned False) raises ExportCancelled and leaves no file.
         """
+        refuse_own_files(destination, self._tx.own_files())
         with (
             self._tx.read() as session,
             closing(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from annotator.domain.records import Claim
 from annotator.domain.units import DEFAULT_THRESHOLD, Unit, group_units
+from annotator.formats.saving import refuse_own_files
 from annotator.formats.wide_table import write_table
 from annotator.services.articles import ArticleService
 from annotator.services.claims import ClaimService
@@ -42,6 +43,7 @@ class Agreement:
 
 class ReviewService:
     def __init__(self, transactions: Transactions) -> None:
+        self._tx = transactions
         self._articles = ArticleService(transactions)
         self._claims = ClaimService(transactions)
         self._codebook = CodebookService(transactions)
@@ -101,6 +103,7 @@ class ReviewService:
         annotator and `confidence.NAME` for each. NA: that annotator made no claim there
         (or did not code the article). Types are written as the codebook names them.
         """
+        refuse_own_files(destination, self._tx.own_files())
         result = self.agreement(article_ids=article_ids, annotator_names=annotator_names, threshold=threshold)
         names = result.annotators
         type_names = {t.id: t.name for t in self._codebook.get().source_types}

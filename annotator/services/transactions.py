@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -18,6 +19,15 @@ class Transactions:
         self.engine = engine
         self._reader_engine = reader
         self._reader = reader if reader is not None else engine.execution_options(**{READ_ONLY: True})
+
+    def own_files(self) -> tuple[Path, ...]:
+        """The files the project lives in (an SQLite file and its -wal, -shm and -journal), which
+        nothing the app writes for the user (an export) may overwrite; none for a server database."""
+        database = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not database or database == ":memory:":
+            return ()
+        path = Path(database)
+        return (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")))
 
     def dispose(self) -> None:
         if self._reader_engine is not None:

@@ -191,3 +191,35 @@ def test_the_csv_on_stdout_has_the_summary_on_stderr(project_path: Path, tmp_pat
     assert data.startswith(b"kept\n\xef\xbb\xbfclaim_id,")  # written where stdout was, nothing cut
     assert _quotes(data[len(b"kept\n") :]) == ["council"]
     assert b"wrote" not in data
+
+
+def _descriptor_of(path: Path) -> int | None:
+    """One of this process's open descriptors on `path` (Linux: /proc/self/fd)."""
+    for entry in Path("/proc/self/fd").iterdir():
+        try:
+            if entry.resolve() == path.resolve():
+                return int(entry.name)
+        except OSError:
+            continue
+    return None
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc/self/fd")
+def test_an_export_never_writes_into_the_project_s_own_files(tmp_path: Path) -> None:
+    """`--out /dev/fd/N` may be this program's own descriptor on the project file (SQLite's): an
+    export there, or to the project's file by name, or its journal, is refused and the file stays."""
+    project = Project.open(tmp_path / "p.sqlite")
+    article = project.articles.add_text(TEXT, title="Council vote").article_id
+    add_claim(project, article, project.annotator("Ana"), 4, 11)
+    before = project.path.read_bytes()
+    with project._tx.read():
+        number = _descriptor_of(project.path)
+        assert number is not None
+        for destination in (Path(f"/dev/fd/{number}"), project.path, Path(f"{project.path}-wal")):
+            with pytest.raises(ValueError, match="would destroy it"):
+                project.exchange.export_csv(destination)
+        with pytest.raises(ValueError, match="would destroy it"):
+            project.review.export_wide(Path(f"/proc/self/fd/{number}"))
+    assert project.path.read_bytes() == before
+    assert len(project.claims.for_article(article)) == 1
+    project.close()
