@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QDialog, QWidget
+    from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 # Qt's classes (and its `Qt` enum namespace) are imported in the methods that use them: this
 # module loads before the window's first paint, and PySide6 sets up what a module names at import.
@@ -116,6 +116,12 @@ class DialogService:
 
     @_back_to_window
     def confirm(self, title: str, message: str, *, yes: str = "OK") -> bool:
+        """Ask before doing something (deleting, replacing): Enter answers Cancel, only `yes` does it."""
+        box = self.confirm_box(title, message, yes=yes)
+        box.exec()
+        return box.clickedButton() is box.property("accept")
+
+    def confirm_box(self, title: str, message: str, *, yes: str = "OK") -> QMessageBox:
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
 
@@ -124,9 +130,11 @@ class DialogService:
         )
         box.setTextFormat(Qt.TextFormat.PlainText)
         accept = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is accept
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)  # a stray Enter must not delete or replace anything
+        box.setEscapeButton(cancel)
+        box.setProperty("accept", accept)
+        return box
 
     @_back_to_window
     def choose(self, title: str, label: str, items: Sequence[str]) -> int | None:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from annotator.app import display_problem
 from annotator.ui.annotator_name import ANNOTATOR_KEY, choose_annotator_name
@@ -125,7 +125,7 @@ def test_opening_a_project_after_a_failed_start_works_under_the_remembered_name(
 
 
 def test_after_a_dialog_the_window_is_active_again_even_without_a_window_manager(qtbot, monkeypatch) -> None:
-    """On a bare X server (no window manager) nothing is active once a dialog closes: the window asks to be."""
+    """On a bare X server (no window manager) nothing is active once a dialog closes: it asks to be."""
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -145,3 +145,19 @@ def test_after_a_dialog_the_window_is_active_again_even_without_a_window_manager
     monkeypatch.setattr(QGuiApplication, "focusWindow", staticmethod(lambda: None))
     DialogService(window).info("Saved", "It is saved.")
     assert asked == ["activate"]
+
+
+def test_enter_in_a_question_answers_cancel(qtbot) -> None:
+    """Edit > Delete Article asks first; Enter, pressed out of habit, must not delete."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.dialogs import DialogService
+
+    def press_enter() -> None:
+        box = QApplication.activeModalWidget()
+        assert box is not None
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(200, press_enter)
+    assert DialogService(None).confirm("Delete article", "Delete “Talks”?", yes="Delete Article") is False
