@@ -86,6 +86,7 @@ class AnnotationController(QObject):
         panel.sig_leave_requested.connect(lambda: self.view.setFocus(Qt.FocusReason.ShortcutFocusReason))
         view.sig_claim_clicked.connect(self._on_highlight_clicked)
         view.sig_caret_moved.connect(self._on_caret_moved)
+        view.claim_order = self._mine_first  # a click picks my own claim before a colleague's
         view.sig_escape_pressed.connect(self._let_go)
 
     # --- what is shown ------------------------------------------------------------------

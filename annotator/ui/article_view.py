@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
@@ -152,6 +152,9 @@ class ArticleView(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The order in which clicks on a stack of claims reach them (default: innermost first); the
+        # controller puts my own claims first.
+        self.claim_order: Callable[[list[str]], list[str]] | None = None
         document = QTextDocument(self)
         self._layout = _ReadingLayout(document)  # owned by the document, its parent
         document.setDocumentLayout(self._layout)
@@ -377,7 +380,8 @@ class ArticleView(QPlainTextEdit):
         if code_point is None:
             self._last_click = None
             return
-        claim_ids = tuple(self.claim_ids_at(code_point))
+        under = self.claim_ids_at(code_point)
+        claim_ids = tuple(self.claim_order(under) if self.claim_order is not None else under)
         if not claim_ids:
             self._last_click = None
             return

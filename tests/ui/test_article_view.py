@@ -409,6 +409,21 @@ def test_clicking_a_highlight_picks_the_innermost_claim_then_cycles(view: Articl
     assert picked == ["outer"]  # plain text: nothing to pick
 
 
+def test_a_click_on_a_stack_follows_the_order_given(view: ArticleView, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The window puts my own claims first (a colleague's cannot be changed): a click picks mine."""
+    text = SEED.read_text(encoding="utf-8")
+    mine = make_claim(text, "mine", "with American officials saying the fighters were preparing", "unnamed")
+    theirs = make_claim(text, "theirs", "the fighters were preparing", "speculation")
+    view.show_article(text, [mine, theirs], COLOURS)
+    view.claim_order = lambda ids: sorted(ids, key=lambda claim_id: claim_id != "mine")
+    picked: list[str] = []
+    view.sig_claim_clicked.connect(picked.append)
+    on_both = point_on(view, theirs.start + 5)
+    for _ in range(2):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=on_both)
+    assert picked == ["mine", "theirs"]
+
+
 def test_dragging_a_selection_over_a_highlight_picks_nothing(view: ArticleView, qtbot) -> None:  # type: ignore[no-untyped-def]
     text = SEED.read_text(encoding="utf-8")
     claim = make_claim(text, "c", "The attack struck Al-Asad Airbase", "official")

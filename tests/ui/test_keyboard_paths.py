@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from annotator.ui.main_window import MainWindow
+from tests.ui.test_article_view import point_on
 from tests.ui.test_main_window import make_window
 
 SENTENCE = "The ministry said the talks will go on. An official said nothing. Nobody knows more.\n"
@@ -224,6 +225,9 @@ def test_the_caret_in_my_claim_and_a_colleague_s_selects_mine(qtbot, settings, t
     view.select_span(ministry + 2, ministry + 2)
     qtbot.keyClick(view, Qt.Key.Key_Right)
     assert window.claim_panel.selected_claim_id() == first
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_on(view, ministry + 3))
+    assert window.claim_panel.selected_claim_id() == first  # a click picks mine first too
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert project.claims.get(first) is None
 
