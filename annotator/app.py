@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -129,24 +130,42 @@ class NoDisplayError(ValueError):
 
 
 def display_problem(
-    environ: dict[str, str] | os._Environ[str] = os.environ, platform: str = sys.platform
+    environ: dict[str, str] | os._Environ[str] = os.environ,
+    platform: str = sys.platform,
+    exists: Callable[[Path], bool] = Path.exists,
 ) -> str | None:
     """Why the window could not be shown here, or None when Qt can try.
 
     Without a display, Qt's xcb plugin aborts the process with several lines about plugins and
-    libraries, none of which says what is missing.
+    libraries, none of which says what is missing. A display on this machine (":1", a Wayland
+    socket) is looked for where its server puts its socket; a display elsewhere (ssh -X) is left to Qt.
     """
     if not platform.startswith("linux"):
         return None
     chosen = environ.get("QT_QPA_PLATFORM", "")
     if chosen and not chosen.startswith(("xcb", "wayland")):
         return None  # offscreen, vnc, eglfs...: no display needed
-    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+    x11, wayland = environ.get("DISPLAY", ""), environ.get("WAYLAND_DISPLAY", "")
+    if not x11 and not wayland:
+        return (
+            "there is no display to show the window on (neither DISPLAY nor WAYLAND_DISPLAY is set): start"
+            " it in a desktop session, over ssh -X, or with scripts/run.sh, which starts a virtual screen"
+        )
+    reachable = []
+    if x11:
+        local = re.fullmatch(r"(?:unix)?:(\d+)(?:\.\d+)?", x11)
+        reachable.append(local is None or exists(Path(f"/tmp/.X11-unix/X{local.group(1)}")))
+    if wayland:
+        socket = Path(wayland)
+        if not socket.is_absolute():
+            socket = Path(environ.get("XDG_RUNTIME_DIR", "/nonexistent")) / wayland
+        reachable.append(exists(socket))
+    if any(reachable):
         return None
-    return (
-        "there is no display to show the window on (neither DISPLAY nor WAYLAND_DISPLAY is set):"
-        " start it in a desktop session, over ssh -X, or with scripts/run.sh, which starts a virtual screen"
+    shown = " and ".join(
+        f"{name}={value}" for name, value in (("DISPLAY", x11), ("WAYLAND_DISPLAY", wayland)) if value
     )
+    return f"no display server is running at {shown}: start it in a desktop session, or with scripts/run.sh"
 
 
 def run_app(project_path: Path | None = None, annotator_name: str | None = None) -> int:

@@ -34,10 +34,20 @@ def test_without_a_display_the_app_says_so_in_one_line_and_writes_nothing(tmp_pa
 def test_a_display_or_a_platform_that_needs_none_lets_qt_try() -> None:
     assert display_problem({}, "linux") is not None
     assert display_problem({"QT_QPA_PLATFORM": "xcb"}, "linux") is not None
-    assert display_problem({"DISPLAY": ":0"}, "linux") is None
-    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+    present = lambda _path: True  # noqa: E731 - a display server's socket is there
+    assert display_problem({"DISPLAY": ":0"}, "linux", present) is None
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux", present) is None
     assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
     assert display_problem({}, "darwin") is None
+
+    no_socket, socket = (lambda _path: False), (lambda _path: True)
+    assert display_problem({"DISPLAY": ":77"}, "linux", no_socket) is not None  # no X server there
+    assert "DISPLAY=:77" in (display_problem({"DISPLAY": ":77"}, "linux", no_socket) or "")
+    assert display_problem({"DISPLAY": ":77"}, "linux", socket) is None
+    assert display_problem({"DISPLAY": "host:10.0"}, "linux", no_socket) is None  # ssh -X: Qt tries
+    wayland = {"WAYLAND_DISPLAY": "wayland-0", "XDG_RUNTIME_DIR": "/run/user/1000"}
+    assert display_problem(wayland, "linux", no_socket) is not None
+    assert display_problem(wayland, "linux", socket) is None
 
 
 def test_a_name_given_for_one_start_is_not_remembered_one_asked_for_is(tmp_path: Path) -> None:
