@@ -365,9 +365,16 @@ class AnnotationController(QObject):
 
     # --- the one refresh hook (CommandSink) ------------------------------------------------
 
-    def reveal(self, article_id: str) -> None:
+    def reveal(self, article_id: str, at: int) -> None:
         if self.article is None or self.article.id != article_id:
             self.sig_article_wanted.emit(article_id)
+        if self.article is not None and self.article.id == article_id:
+            self.view.select_span(at, at)  # the caret where the claim is (or was), in view
+
+    def select_if_there(self, claim_id: str) -> None:
+        if claim_id in self._claims and self.is_shown(self._claims[claim_id]):
+            self._picked = None
+            self._select(claim_id)
 
     def refresh(self, changes: Changes, claims: list[Claim]) -> None:
         for claim_id in changes.removed_claims:

@@ -22,8 +22,13 @@ class CommandSink(Protocol):
 
     def report(self, error: Exception) -> None: ...
 
-    def reveal(self, article_id: str) -> None:
-        """Show the article a step is about to change, if another is shown: an undo is seen to happen."""
+    def reveal(self, article_id: str, at: int) -> None:
+        """Show where a step is about to change a claim (its article, at code point `at`): an undo is
+        seen to happen, even on an article not shown."""
+        ...
+
+    def select_if_there(self, claim_id: str) -> None:
+        """After a step: select the claim it changed, unless the step removed it."""
         ...
 
 
@@ -68,15 +73,16 @@ class _SavedCommand(QUndoCommand):
 class _ClaimCommand(_SavedCommand):
     """An edit of one claim of `article_id`: undone or redone where the user can see it."""
 
-    def __init__(self, text: str, article_id: str, service: ClaimService, sink: CommandSink) -> None:
+    def __init__(self, text: str, claim: Claim, service: ClaimService, sink: CommandSink) -> None:
         super().__init__(text, sink.report)
-        self._article_id = article_id
+        self._where = claim  # the claim as it was: its article, place and id
         self._service = service
         self._sink = sink
 
     def _guarded(self, step: Callable[[], None]) -> None:
-        self._sink.reveal(self._article_id)
+        self._sink.reveal(self._where.article_id, self._where.start)
         super()._guarded(step)
+        self._sink.select_if_there(self._where.id)
 
 
 class ArticleDetailsCommand(_SavedCommand):
@@ -108,7 +114,7 @@ class TagClaimCommand(_ClaimCommand):
     """A new claim: undo deletes it, redo puts the same claim (same id) back."""
 
     def __init__(self, claim: Claim, type_name: str, service: ClaimService, sink: CommandSink) -> None:
-        super().__init__(f"Tag “{short_quote(claim.quote)}” as {type_name}", claim.article_id, service, sink)
+        super().__init__(f"Tag “{short_quote(claim.quote)}” as {type_name}", claim, service, sink)
         self.claim = claim
 
     def _undo(self) -> None:
@@ -123,7 +129,7 @@ class EditClaimCommand(_ClaimCommand):
     def __init__(
         self, text: str, before: Claim, after: Claim, service: ClaimService, sink: CommandSink
     ) -> None:
-        super().__init__(text, before.article_id, service, sink)
+        super().__init__(text, before, service, sink)
         self.before = before
         self.after = after
 
@@ -141,7 +147,7 @@ class EditClaimCommand(_ClaimCommand):
 
 class DeleteClaimCommand(_ClaimCommand):
     def __init__(self, claim: Claim, service: ClaimService, sink: CommandSink) -> None:
-        super().__init__(f"Delete claim “{short_quote(claim.quote)}”", claim.article_id, service, sink)
+        super().__init__(f"Delete claim “{short_quote(claim.quote)}”", claim, service, sink)
         self.claim = claim
 
     def _undo(self) -> None:

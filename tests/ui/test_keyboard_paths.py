@@ -138,6 +138,7 @@ def test_undo_and_redo_show_the_article_they_change(qtbot, settings, tmp_path):
 
     window.undo_action.trigger()  # removes "An official", on the article not shown
     assert window.controller.article.id == tagged_article
+    assert view.textCursor().position() == SENTENCE.index("An official")  # the caret where it was
     assert window.article_list.currentItem().text().startswith("talks")
     assert window.project.claims.get(second) is None and second not in window.claim_panel.model.claims_by_id()
 
@@ -146,6 +147,8 @@ def test_undo_and_redo_show_the_article_they_change(qtbot, settings, tmp_path):
     window.redo_action.trigger()
     assert window.controller.article.id == tagged_article
     assert second in window.claim_panel.model.claims_by_id()
+    assert window.claim_panel.selected_claim_id() == second  # and shown selected, where it is
+    assert view.selected_span() == (SENTENCE.index("An official"), SENTENCE.index("An official") + 11)
 
 
 def test_ctrl_z_in_a_field_with_no_typing_to_take_back_undoes_the_last_edit(qtbot, settings, tmp_path):
