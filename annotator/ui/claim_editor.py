@@ -420,8 +420,23 @@ class ClaimEditor(QWidget):
             (self.source_edit if field == "source" else self.cue_edit).setText(value)
 
     def _commit_text(self, field: str) -> None:
-        if self._claim is not None:
-            self._emit_if_changed(field, self._text_of(field))
+        if self._claim is None:
+            return
+        before = self._committed.get(field)
+        self._emit_if_changed(field, self._text_of(field))
+        if self._committed.get(field) != before:
+            # Saved: the window's Undo takes it back now. The field's own history would otherwise
+            # take the first Ctrl+Z, putting old text in the field while the project keeps the new.
+            self._forget_typing(field)
+
+    def _forget_typing(self, field: str) -> None:
+        if field == "comment":
+            self.comment_edit.document().clearUndoRedoStacks()
+            return
+        edit = self.source_edit if field == "source" else self.cue_edit
+        position = edit.cursorPosition()
+        edit.setText(edit.text())  # QLineEdit's only way to clear its undo history
+        edit.setCursorPosition(position)
 
     def _on_adjust(self) -> None:
         if self._claim is not None:

@@ -297,3 +297,16 @@ def test_undo_from_the_menu_saves_typing_first_and_keeps_the_history_in_order(qt
     assert project.claims.get(second).confidence == 5
     assert project.claims.get(mine).source == "the ministry"
     assert not stack.canRedo()
+
+
+def test_ctrl_z_after_enter_in_a_field_undoes_the_saved_edit_at_once(qtbot, settings, tmp_path):
+    window, _first, second = tagged_window(qtbot, settings, tmp_path)
+    source = window.claim_panel.editor.source_edit
+    source.setFocus()
+    qtbot.waitUntil(source.hasFocus)
+    qtbot.keyClicks(source, "a spokesperson")
+    qtbot.keyClick(source, Qt.Key.Key_Return)  # saved
+    assert window.project.claims.get(second).source == "a spokesperson"
+    qtbot.keyClick(source, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.project.claims.get(second).source == ""  # one press: the saved edit undone
+    assert source.text() == ""  # and the field shows what is saved
