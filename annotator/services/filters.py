@@ -66,8 +66,9 @@ def article_ids(requested: Sequence[str] | None, known: Sequence[ArticleSummary]
                 + "."
             )
         hint = _suggested_article(key, known)
+        end = "" if hint.endswith("?") else "."
         raise UnknownFilterError(
-            f"There is no article with the id or title “{wanted}” in the project; {hint}."
+            f"There is no article with the id or title “{wanted}” in the project; {hint}{end}"
         )
     return list(dict.fromkeys(found))
 

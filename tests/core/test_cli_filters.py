@@ -124,6 +124,7 @@ def test_an_unknown_article_is_an_error_with_the_closest_titles(
     err = _error(capsys)
     assert "“budget”" in err
     assert "“Budget talks” (" in err
+    assert err.rstrip().endswith("?") and "?." not in err
     assert not out.exists()
 
 
