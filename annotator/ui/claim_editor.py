@@ -34,7 +34,10 @@ from annotator.domain.codebook import Codebook, SourceType
 from annotator.domain.records import Claim
 from annotator.ui import icons
 from annotator.ui.look import plain_tooltip, swatch_icon
-from annotator.ui.tag_controls import DEFAULT_LEVELS, fit_combos, key_hint
+from annotator.ui.tag_controls import DEFAULT_LEVELS, fit_combos, key_hint, muted_label
+
+SOURCE_HINT, CUE_HINT = "e.g. a defense spokesperson", "e.g. according to"
+COMMENT_HINT = "Anything a reviewer should know"
 
 
 def _nothing_to_undo(field: QObject, event: QKeyEvent) -> bool:
@@ -186,16 +189,16 @@ class ClaimEditor(QWidget):
         fit_combos(8, self.type_combo, self.confidence_combo)
 
         self.source_edit = QLineEdit(self)
-        self.source_edit.setPlaceholderText("e.g. a defense spokesperson")
+        self.source_edit.setPlaceholderText(SOURCE_HINT)
         self.source_edit.setAccessibleName("Source as named")
         self.source_edit.editingFinished.connect(lambda: self._commit_text("source"))
         self.cue_edit = QLineEdit(self)
-        self.cue_edit.setPlaceholderText("e.g. according to")
+        self.cue_edit.setPlaceholderText(CUE_HINT)
         self.cue_edit.setAccessibleName("Attribution cue")
         self.cue_edit.editingFinished.connect(lambda: self._commit_text("cue"))
         self.comment_edit = QPlainTextEdit(self)
         self.comment_edit.setAccessibleName("Comment")
-        self.comment_edit.setPlaceholderText("Anything a reviewer should know")
+        self.comment_edit.setPlaceholderText(COMMENT_HINT)
         self.comment_edit.setTabChangesFocus(True)
         line = QFontMetricsF(self.comment_edit.font()).lineSpacing()
         self.comment_edit.setFixedHeight(math.ceil(line * 3 + 2 * self.comment_edit.frameWidth() + 10))
@@ -249,6 +252,11 @@ class ClaimEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         layout.addWidget(self.quote_view)
+        # Shown for a colleague's claim only: why its fields cannot be changed.
+        self.owner_note = muted_label()
+        self.owner_note.setWordWrap(True)
+        self.owner_note.hide()
+        layout.addWidget(self.owner_note)
         layout.addLayout(self._form)
         layout.addLayout(buttons)
 
@@ -283,6 +291,19 @@ class ClaimEditor(QWidget):
         editable = claim is not None and self._owner in (None, claim.annotator_id)
         for widget in self._fields:
             widget.setEnabled(editable)
+        colleagues = claim is not None and not editable
+        if colleagues:
+            self.owner_note.setText(
+                f"{claim.annotator_name}'s claim: only {claim.annotator_name} changes it."
+                " Settle differences in Review > Review Disagreements."
+            )
+        self.owner_note.setVisible(colleagues)
+        for edit, hint in (
+            (self.source_edit, SOURCE_HINT),
+            (self.cue_edit, CUE_HINT),
+            (self.comment_edit, COMMENT_HINT),
+        ):
+            edit.setPlaceholderText("" if colleagues else hint)
         if claim is None:
             self._committed = {}
             self.quote_view.set_quote("")
