@@ -48,13 +48,18 @@ def import_claims(window: MainWindow, path: Path) -> bool:
         return False
     if window.project is None:
         return False
+    cleared = ""
     if report.imported or report.articles_added:
+        if window.undo_stack.count():
+            cleared = "\n\nAn import cannot be undone: the undo history was cleared."
         window.undo_stack.clear()  # undo steps refer to claims as they were before the import
         window.annotator_view.set_annotators(window.project.annotators())
         shown = window.controller.article.id if window.controller.article else None
         window.reload_articles(select=shown)
         window.saved_label.setText(f"Claims imported · {_clock()}")
-    window.dialogs.info("Claims imported" if report.imported else "No claims imported", report_text(report))
+    window.dialogs.info(
+        "Claims imported" if report.imported else "No claims imported", report_text(report) + cleared
+    )
     return True
 
 

@@ -272,6 +272,7 @@ class ProjectFiles:
             return False
         if window.project is None:
             return False
+        had_undo = window.undo_stack.count() > 0
         window.undo_stack.clear()  # undo steps refer to claims as they were before the merge
         window.controller.reload_codebook()
         window._rebuild_codebook_actions()
@@ -279,7 +280,8 @@ class ProjectFiles:
         shown = window.controller.article.id if window.controller.article else None
         window.reload_articles(select=shown)
         window._saved_now("Merged")
-        window.dialogs.info("Merged", report.summary())
+        cleared = "\n\nA merge cannot be undone: the undo history was cleared." if had_undo else ""
+        window.dialogs.info("Merged", report.summary() + cleared)
         return True
 
     # --- export -------------------------------------------------------------------------------

@@ -68,3 +68,23 @@ def test_a_file_that_cannot_be_merged_is_refused_with_one_message(qtbot, tmp_pat
     ((title, message),) = dialogs.errors
     assert title == "Not merged" and "notes.sqlite" in message
     assert len(window.claim_panel.model.all_claims()) == 1
+
+
+def test_a_merge_says_when_it_cleared_the_undo_history(qtbot, tmp_path):
+    mine, theirs = tmp_path / "mine.sqlite", tmp_path / "ben.sqlite"
+    my_claim = project_of(mine, "Ana", (0, 41))
+    project_of(theirs, "Ben", (42, 76))
+    dialogs = FakeDialogs()
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), dialogs)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    assert open_initial_project(window, mine, "Ana")
+    window.controller.edit_claim(my_claim, {"confidence": 2})  # something to undo
+    assert window.undo_stack.canUndo()
+    dialogs.open_answers.append(theirs)
+    window.merge_action.trigger()
+    ((_, summary),) = dialogs.infos
+    assert "undo history was cleared" in summary and not window.undo_stack.canUndo()
+    dialogs.open_answers.append(theirs)
+    window.merge_action.trigger()  # nothing to undo this time: nothing said of it
+    assert "undo history" not in dialogs.infos[-1][1]
