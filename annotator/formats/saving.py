@@ -69,8 +69,13 @@ def replaced_when_complete(destination: Path) -> Iterator[BinaryIO]:
     """
     destination = Path(destination)
     if _is_stream(destination):
-        with _opened_stream(destination) as file:
-            yield file
+        try:
+            with _opened_stream(destination) as file:
+                yield file
+        except OSError as error:  # a closed descriptor, a full device: say which destination
+            if error.filename is not None or error.errno is None:
+                raise
+            raise type(error)(error.errno, error.strerror or str(error), str(destination)) from error
         return
     target = destination.resolve()  # through any symbolic links, to the file they lead to
     if target.is_dir():

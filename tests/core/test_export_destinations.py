@@ -223,3 +223,13 @@ def test_an_export_never_writes_into_the_project_s_own_files(tmp_path: Path) -> 
     assert project.path.read_bytes() == before
     assert len(project.claims.for_article(article)) == 1
     project.close()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_device_is_an_error_that_names_it(
+    project_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert run_cli(["export", "--project", str(project_path), "--out", "/dev/full"]) != 0
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("annotator: ") and "/dev/full" in err and len(err.splitlines()) == 1
