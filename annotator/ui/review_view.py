@@ -269,8 +269,15 @@ class ReviewUnitsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if unit.orphaned:
                 return "Every claim this decision settled was deleted; its reviewed claim is still kept"
-            return (
-                "Everyone made the same claim here" if not unit.differences else "The annotators differ here"
+            if not unit.differences:
+                return "Everyone made the same claim here"
+            # In full: a narrow column elides the words, and "only Ana & Ben" hides who is missing.
+            missing = [
+                name for name, claim in zip(self.annotators, unit.unit.claims, strict=False) if claim is None
+            ]
+            return plain_tooltip(
+                f"Differs in: {difference_words(unit)}"
+                + (f" (no claim by {', '.join(missing)})" if missing else "")
             )
         return None
 

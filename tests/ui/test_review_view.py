@@ -105,6 +105,9 @@ def test_the_review_lists_each_unit_with_what_every_annotator_said(window, ids, 
     assert cell(dock, 1, 2) == f"{names[1]} · {codebook.level_label(2)}"
     assert cell(dock, 1, 3) == f"{names[0]} · {codebook.level_label(4)}"
     assert cell(dock, 2, 3) == "— no claim"
+    # The column may be too narrow for its words: the tooltip says them in full, and who made no claim.
+    tip = model.data(model.index(2, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "only Ana" in tip and "no claim by Ben" in tip
     assert dock.panel.progress_label.text() == "0 of 3 units settled · 2 disagreements left"
     assert "0/3 settled, 2 left" in dock.panel.chooser.currentText()
     keys = dock.panel.findChild(type(dock.panel.progress_label), "reviewKeys").text()
