@@ -276,6 +276,14 @@ class AnnotationController(QObject):
             and selected.confidence != value
             and (span is None or span == (selected.start, selected.end))
         ):
+            if self.annotator is not None and selected.annotator_id != self.annotator.id:
+                name = selected.annotator_name
+                label = self.codebook.level_label(value) if self.codebook is not None else str(value)
+                self.sig_message_requested.emit(
+                    f"New claims get confidence {label}; {name}'s claim stays as it is"
+                    f" (only {name} changes it)."
+                )
+                return
             self.edit_claim(selected.id, {"confidence": value})
 
     def step_confidence(self, delta: int) -> None:
