@@ -236,11 +236,14 @@ class AnnotationController(QObject):
 
     def _mine_first(self, claim_ids: list[str]) -> list[str]:
         """`claim_ids` (innermost first) with my own claims before colleagues' (which I may not change)."""
-        me = self.annotator.id if self.annotator is not None else None
         claims = self._claims
         return sorted(
-            claim_ids, key=lambda claim_id: claim_id not in claims or claims[claim_id].annotator_id != me
+            claim_ids, key=lambda claim_id: claim_id not in claims or self._is_colleagues(claims[claim_id])
         )
+
+    def _is_colleagues(self, claim: Claim) -> bool:
+        """Whether `claim` is another annotator's: annotators change only their own claims."""
+        return self.annotator is not None and claim.annotator_id != self.annotator.id
 
     def _selected_words(self) -> tuple[int, int] | None:
         """The selection without white space at its ends (word-wise selection takes the space after)."""
@@ -276,7 +279,7 @@ class AnnotationController(QObject):
             and selected.confidence != value
             and (span is None or span == (selected.start, selected.end))
         ):
-            if self.annotator is not None and selected.annotator_id != self.annotator.id:
+            if self._is_colleagues(selected):
                 name = selected.annotator_name
                 label = self.codebook.level_label(value) if self.codebook is not None else str(value)
                 self.sig_message_requested.emit(
@@ -347,7 +350,7 @@ class AnnotationController(QObject):
         Annotators change only their own claims: coding stays independent, and each claim stays the
         word of the annotator it names. Differences are settled in the review, into its own layer.
         """
-        if self.annotator is None or claim.annotator_id == self.annotator.id:
+        if not self._is_colleagues(claim):
             return False
         self.sig_message_requested.emit(
             f"That is {claim.annotator_name}'s claim, which only {claim.annotator_name} changes."

@@ -5,6 +5,14 @@ from __future__ import annotations
 import importlib.abc
 import os
 import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
 
 _QT_MODULES = ("PySide6", "shiboken6", "qtawesome", "qtpy", "pytestqt")
 
@@ -18,3 +26,13 @@ class _HideQt(importlib.abc.MetaPathFinder):
 
 if os.environ.get("ANNOTATOR_HIDE_QT") == "1":
     sys.meta_path.insert(0, _HideQt())
+
+
+@pytest.fixture
+def mine(tmp_path: Path) -> Iterator[Project]:
+    """My project, for the merge tests: "mine.sqlite", closed after the test."""
+    from annotator.services.project import Project  # here: the Qt guard above is set up first
+
+    project = Project.open(tmp_path / "mine.sqlite")
+    yield project
+    project.close()

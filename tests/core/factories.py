@@ -99,3 +99,7 @@ def run_cli(argv: list[str]) -> int:
         return main(argv)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 1
+
+
+# A sentence the merge and deletion tests annotate, in both colleagues' files.
+BRIDGE = "The mayor said the bridge will reopen in May, according to a council statement."

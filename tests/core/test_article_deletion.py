@@ -9,9 +9,8 @@ import pytest
 
 from annotator.db.project_file import read_only_connection
 from annotator.services.merge import MergeCounts
-from tests.core.factories import add_article, add_claim, open_project
+from tests.core.factories import BRIDGE, add_article, add_claim, open_project
 
-BRIDGE = "The mayor said the bridge will reopen in May, according to a council statement."
 OTHER = "Nobody has said anything about the tunnel yet."
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from annotator.db.project_file import read_only_connection
 from annotator.services.merge import MergeCounts
 from annotator.services.project import Project
 from tests.core.factories import (
+    BRIDGE,
     UNICODE_ARTICLE,
     StepClock,
     add_article,
@@ -25,7 +25,6 @@ from tests.core.factories import (
     side_files,
 )
 
-BRIDGE = "The mayor said the bridge will reopen in May, according to a council statement."
 TABLES = ("article", "annotator", "source_type", "confidence_level", "claim", "claim_history", "setting")
 
 
@@ -35,13 +34,6 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> StepClock:
     step = StepClock()
     monkeypatch.setattr("annotator.services.claims.utc_now", step)
     return step
-
-
-@pytest.fixture
-def mine(tmp_path: Path) -> Iterator[Project]:
-    project = open_project(tmp_path / "mine.sqlite")
-    yield project
-    project.close()
 
 
 def rows(path: Path) -> dict[str, list[tuple[object, ...]]]:

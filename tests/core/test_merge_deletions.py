@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,7 @@ import pytest
 from annotator.db.project_file import read_only_connection
 from annotator.services.merge import MergeCounts
 from annotator.services.project import Project
-from tests.core.factories import StepClock, add_article, add_claim, open_project
-
-BRIDGE = "The mayor said the bridge will reopen in May, according to a council statement."
+from tests.core.factories import BRIDGE, StepClock, add_article, add_claim, open_project
 
 
 @pytest.fixture(autouse=True)
@@ -52,13 +49,6 @@ def ben(tmp_path: Path) -> tuple[Path, list[str]]:
     claim_ids = [add_claim(theirs, article_id, annotator, start, start + 5) for start in (0, 10, 20)]
     theirs.close()
     return theirs.path, claim_ids
-
-
-@pytest.fixture
-def mine(tmp_path: Path) -> Iterator[Project]:
-    project = open_project(tmp_path / "mine.sqlite")
-    yield project
-    project.close()
 
 
 # --- deleted here ----------------------------------------------------------------------------------

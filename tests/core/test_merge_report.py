@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from annotator.services.project import Project
-from tests.core.factories import StepClock, add_article, add_claim, open_project
+from tests.core.factories import BRIDGE, StepClock, add_article, add_claim, open_project
 
-BRIDGE = "The mayor said the bridge will reopen in May, according to a council statement."
 THEIR_TYPES = ("press release", "leak", "rumour", "expert", "eyewitness", "document", "social media")
 
 
@@ -21,13 +19,6 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> StepClock:
     step = StepClock()
     monkeypatch.setattr("annotator.services.claims.utc_now", step)
     return step
-
-
-@pytest.fixture
-def mine(tmp_path: Path) -> Iterator[Project]:
-    project = open_project(tmp_path / "mine.sqlite")
-    yield project
-    project.close()
 
 
 # --- claims that differ ------------------------------------------------------------------------------
