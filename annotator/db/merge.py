@@ -36,6 +36,7 @@ from annotator.db.project_file import (
 from annotator.db.tables import CLAIM_COLUMNS, CLAIM_CONTENT, UTCDateTime
 from annotator.domain.codebook import OKABE_ITO
 from annotator.domain.records import Changes
+from annotator.domain.text import final_newline_variants
 
 log = logging.getLogger(__name__)
 
@@ -760,26 +761,24 @@ def _merge_articles(run: _Run) -> tuple[MergeCounts, frozenset[str]]:
 
 def _same_but_final_newlines(run: _Run, other_ids: Sequence[str]) -> dict[str, str]:
     """Their articles (by id) that are an article here but for line breaks at the very end (an editor
-    that adds a final newline, a paste that drops it), mapped to it. Offsets are the same in both texts
-    up to there; an article with a claim past the shorter text stays apart (a new article)."""
-    if not other_ids:
-        return {}
-    lengths = run("SELECT id, length(text) FROM main.article ORDER BY created_at, id").fetchall()
+    that adds a final newline, a paste that drops it), mapped to it, found by hash. Offsets are the same
+    in both texts up to there; an article with a claim past the shorter text stays apart (a new one)."""
     found: dict[str, str] = {}
     for other_id in other_ids:
         text = run(f"SELECT text FROM {ALIAS}.article WHERE id = ?", (other_id,)).scalar()
-        core = (text or "").rstrip("\n")
-        if not core:
+        variants = final_newline_variants(text or "")
+        if not variants:
             continue
-        for local_id, length in lengths:
-            if not len(core) <= length <= len(text) + 4:  # a few line breaks more at most
-                continue
-            local_text = run("SELECT text FROM main.article WHERE id = ?", (local_id,)).scalar()
-            if local_text != text and local_text.rstrip("\n") == core:
-                reach = run.scalar(f'SELECT max("end") FROM {ALIAS}.claim WHERE article_id = ?', (other_id,))
-                if reach <= len(local_text):
-                    found[other_id] = local_id
-                break
+        marks = ", ".join("?" * len(variants))
+        here = run(
+            f"SELECT id, sha256 FROM main.article WHERE sha256 IN ({marks}) ORDER BY created_at, id",
+            tuple(variants),
+        ).first()
+        if here is None:
+            continue
+        reach = run.scalar(f'SELECT max("end") FROM {ALIAS}.claim WHERE article_id = ?', (other_id,))
+        if reach <= variants[here[1]]:
+            found[other_id] = str(here[0])
     return found
 
 

@@ -44,6 +44,7 @@ from annotator.db.tables import (
 )
 from annotator.domain.codebook import Codebook, ConfidenceLevel, SourceType
 from annotator.domain.records import Annotator, Article, ArticleSummary, Claim
+from annotator.domain.text import final_newline_variants
 
 _CLAIM_COLUMNS = (
     CLAIM.c.id,
@@ -220,14 +221,15 @@ def article_ids_with_hash(sha256: str, *, session: Session) -> list[str]:
 
 
 def article_ids_but_final_newlines(text: str, *, session: Session) -> list[str]:
-    """Articles whose text is `text` but for line breaks at the very end (more, fewer or none)."""
-    core = text.rstrip("\n")
-    rows = session.execute(
-        select(ARTICLE.c.id, ARTICLE.c.text)
-        .where(func.length(ARTICLE.c.text).between(len(core), len(core) + 4))
-        .order_by(ARTICLE.c.created_at, ARTICLE.c.id)
+    """Articles whose text is `text` but for line breaks at the very end (more, fewer or none),
+    found by their hashes (the sha256 index), not by reading texts."""
+    hashes = list(final_newline_variants(text))
+    if not hashes:
+        return []
+    query = (
+        select(ARTICLE.c.id).where(ARTICLE.c.sha256.in_(hashes)).order_by(ARTICLE.c.created_at, ARTICLE.c.id)
     )
-    return [article_id for article_id, other in rows if other != text and other.rstrip("\n") == core]
+    return list(session.execute(query).scalars())
 
 
 def insert_article(values: dict[str, Any], *, session: Session) -> None:

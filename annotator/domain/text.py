@@ -72,6 +72,15 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def final_newline_variants(text: str, most: int = 4) -> dict[str, int]:
+    """The SHA-256 of `text` with 0 to `most` line breaks at its very end instead of its own, each with
+    that text's length: the same article as a program that adds or drops a final newline saves it."""
+    core = text.rstrip("\n")
+    variants = {text_sha256(core + "\n" * breaks): len(core) + breaks for breaks in range(most + 1)}
+    variants.pop(text_sha256(text), None)
+    return variants if core else {}
+
+
 def check_span(text: str, start: int, end: int) -> None:
     """Raise ValueError unless `0 <= start < end <= len(text)`."""
     if not 0 <= start < end <= len(text):
