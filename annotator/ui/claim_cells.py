@@ -11,11 +11,10 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _DECORATION = Qt.ItemDataRole.DecorationRole
-# Combining flag enums is slow in PySide6, and these run for every painted cell: combine them once.
-# Selected, focused or hovered cells (one row at most) are painted by Qt's delegate: some styles draw hover.
-_STYLED_STATES = (
-    QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_MouseOver
-).value
+# Combining flag enums is slow in PySide6, and these run for every painted cell: ints, made once.
+# Cells under the mouse (one row at most) are painted by Qt's delegate: some styles draw hover.
+_HOVERED = QStyle.StateFlag.State_MouseOver.value
+_SELECTED = QStyle.StateFlag.State_Selected.value
 # What changes how a cell's text is cut, laid out or coloured without changing the cell's size: its view
 # tells the delegate to `forget`.
 LOOK_CHANGES = frozenset(
@@ -31,19 +30,23 @@ _ACTIVE = QStyle.StateFlag.State_Active.value
 _COLOUR_STATES = _ENABLED | _ACTIVE  # what picks the text's colour group
 _TEXT_ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _CENTRE = Qt.AlignmentFlag.AlignCenter
-_NORMAL, _DISABLED = QIcon.Mode.Normal, QIcon.Mode.Disabled
-_TEXT = QPalette.ColorRole.Text
+_NORMAL, _DISABLED, _SELECTED_ICON = QIcon.Mode.Normal, QIcon.Mode.Disabled, QIcon.Mode.Selected
+_TEXT, _SELECTED_TEXT = QPalette.ColorRole.Text, QPalette.ColorRole.HighlightedText
+_ROW_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
+_WHOLE_ROW_SELECTED = QStyle.StyleHint.SH_ItemView_ShowDecorationSelected
 
 
 class ClaimCellDelegate(QStyledItemDelegate):
     """Paints a cell's swatch and its text, elided to the cell, where Qt's delegate would put them.
 
     Qt's delegate asks the model for eight roles per cell and lays out each cell's whole text to elide it:
-    4.7 ms of every repaint of the list here, against 1.5 ms this way, and every new claim repaints the list.
-    The row's background is the view's; a selected, focused or hovered cell, one row at most, is left
-    to Qt's delegate, as are size hints. Where the swatch and text go depends only on the cell's size, the
-    font and the style: it is asked of the style once per size. That, the cut texts and the text colours
-    are forgotten when the font, palette, style or direction changes.
+    4.7 ms of every repaint of the list here, against 1.5 ms this way, and every new claim repaints the list
+    (with the new claim's row selected: Qt's delegate took 1.4 ms for those three cells alone). The row's
+    background is the view's, a selected cell's the style's; a cell under the mouse is left to Qt's
+    delegate (some styles draw hover), as are size hints, and selected cells in a style that highlights
+    only their text. Where the swatch and text go depends only on the cell's size, the font and the style:
+    it is asked of the style once per size. That, the cut texts and the text colours are forgotten when the
+    font, palette, style or direction changes.
     """
 
     _REMEMBERED = 2048  # elided texts, by text and width: a few screenfuls at a few widths
@@ -54,7 +57,8 @@ class ClaimCellDelegate(QStyledItemDelegate):
         # (cell width, height, has a swatch) -> the swatch's and the text's rects relative to the cell,
         # as (x, y, width, height) numbers: a QRect moved for every cell cost two calls into Qt.
         self._layouts: dict[tuple[int, int, bool], tuple[tuple[int, ...], tuple[int, ...]]] = {}
-        self._text_colours: dict[int, QColor] = {}  # by the cell's state (its colour group)
+        self._text_colours: dict[int, QColor] = {}  # by the cell's state (colour group, selected)
+        self._whole_row_selected: bool | None = None  # the style's SH_ItemView_ShowDecorationSelected
         # What a cell shows, from its row and column, when the view's model says so directly
         # (`ClaimsTableModel.cell`): asking the index goes through Qt twice per cell.
         self.cell_source: Callable[[int, int], tuple[str | None, QIcon | None]] | None = None
@@ -64,14 +68,21 @@ class ClaimCellDelegate(QStyledItemDelegate):
         self._elided.clear()
         self._layouts.clear()
         self._text_colours.clear()
+        self._whole_row_selected = None
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         state = option.state.value  # an int: PySide's flag enums are slow to combine and test
-        if state & _STYLED_STATES:
+        selected = state & _SELECTED
+        if state & _HOVERED or (selected and not self._selects_whole_row(option)):
             super().paint(painter, option, index)
             return
+        if selected:  # the style's selection, as Qt's delegate has it drawn (CE_ItemViewItem)
+            widget = option.widget
+            (widget.style() if widget is not None else QApplication.style()).drawPrimitive(
+                _ROW_PANEL, option, painter, widget
+            )
         source = self.cell_source
         if source is not None:
             text, icon = source(index.row(), index.column())
@@ -86,7 +97,7 @@ class ClaimCellDelegate(QStyledItemDelegate):
             layout = self._layouts[key] = self._layout(option, index)
         (ix, iy, iw, ih), (tx, ty, tw, th) = layout
         if icon is not None:
-            mode = _NORMAL if state & _ENABLED else _DISABLED
+            mode = (_SELECTED_ICON if selected else _NORMAL) if state & _ENABLED else _DISABLED
             icon.paint(painter, QRect(x + ix, y + iy, iw, ih), _CENTRE, mode)
         if not text:
             return
@@ -98,12 +109,22 @@ class ClaimCellDelegate(QStyledItemDelegate):
             metrics = option.fontMetrics
             elided = metrics.elidedText(_beginning_wider_than(text, tw, metrics), option.textElideMode, tw)
             self._elided[(text, tw)] = elided
-        looks = state & _COLOUR_STATES
+        looks = state & _COLOUR_STATES | selected
         colour = self._text_colours.get(looks)
         if colour is None:
-            colour = self._text_colours[looks] = option.palette.color(_colour_group(state), _TEXT)
+            role = _SELECTED_TEXT if selected else _TEXT
+            colour = self._text_colours[looks] = option.palette.color(_colour_group(state), role)
         painter.setPen(colour)
         painter.drawText(x + tx, y + ty, tw, th, _TEXT_ALIGNMENT, elided)
+
+    def _selects_whole_row(self, option: QStyleOptionViewItem) -> bool:
+        """Whether the style highlights a selected cell whole (Fusion does); else only its text, which
+        depends on each cell's text and is left to Qt's delegate."""
+        if self._whole_row_selected is None:
+            widget = option.widget
+            style = widget.style() if widget is not None else QApplication.style()
+            self._whole_row_selected = bool(style.styleHint(_WHOLE_ROW_SELECTED, option, widget))
+        return self._whole_row_selected
 
     def initStyleOption(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex

@@ -92,7 +92,9 @@ class MainWindow(QMainWindow):
 
         from annotator.ui.annotation_controller import AnnotationController
         from annotator.ui.project_safety import ProjectSafety
+        from annotator.ui.scroll_bars import use_flat_scroll_bars
 
+        use_flat_scroll_bars()  # here, not before the first paint: it costs ~15 ms of PySide enums
         build_panes(self)
         self.controller = AnnotationController(self.article_view, self.claim_panel, self.undo_stack)
         self.controller.sig_changes_saved.connect(self._on_changes_saved)
