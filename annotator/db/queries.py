@@ -105,6 +105,13 @@ def annotator_by_name(name: str, *, session: Session) -> Annotator | None:
     return Annotator(*row) if row else None
 
 
+def annotator_name(annotator_id: str, *, session: Session) -> str | None:
+    name: str | None = session.execute(
+        select(ANNOTATOR.c.name).where(ANNOTATOR.c.id == annotator_id)
+    ).scalar()
+    return name
+
+
 def list_annotators(*, session: Session) -> list[Annotator]:
     rows = session.execute(select(ANNOTATOR.c.id, ANNOTATOR.c.name).order_by(ANNOTATOR.c.name))
     return [Annotator(*row) for row in rows]
@@ -278,7 +285,9 @@ def get_claim(claim_id: str, *, session: Session) -> Claim | None:
 
 def insert_claims(rows: Sequence[dict[str, Any]], *, session: Session) -> None:
     # executemany through Core: ORM add_all of 100,000 rows takes ~30x longer.
-    if rows:
+    if len(rows) == 1:  # one claim (a new one, nearly always): a plain execute, not executemany's batching
+        session.execute(insert(CLAIM), rows[0])
+    elif rows:
         session.execute(insert(CLAIM), list(rows))
 
 

@@ -25,6 +25,8 @@ class ClaimService:
         # Article texts never change once imported: keep the few in use to spare a
         # megabyte read on every new claim.
         self._texts: OrderedDict[str, str] = OrderedDict()
+        # An annotator's name never changes: a new claim is given it without reading the claim back.
+        self._annotator_names: dict[str, str] = {}
 
     def open_article(self, article_id: str) -> tuple[Article, list[Claim]] | None:
         """An article and its claims, for showing it, in one read (None if it is gone).
@@ -78,9 +80,15 @@ class ClaimService:
                 "created_at": now,
                 "updated_at": now,
             }
+            annotator_name = self._annotator_names.get(annotator_id)
+            if annotator_name is None:
+                annotator_name = queries.annotator_name(annotator_id, session=session)
+                if annotator_name is None:
+                    raise ClaimError("That annotator is not part of this project.")
             queries.insert_claims([row], session=session)
-            claim = queries.get_claim(claim_id, session=session)
-        assert claim is not None
+        self._annotator_names[annotator_id] = annotator_name
+        # As it was stored: the record as `get` would read it back (tested), a query saved.
+        claim = Claim(annotator_name=annotator_name, **row)
         return Changes(claims=frozenset({claim_id})), claim
 
     def update(self, claim_id: str, **fields: Any) -> tuple[Changes, Claim, Claim]:

@@ -106,8 +106,7 @@ class ClaimCellDelegate(QStyledItemDelegate):
         if elided is None:
             if len(self._elided) >= self._REMEMBERED:
                 self._elided.clear()
-            metrics = option.fontMetrics
-            elided = metrics.elidedText(_beginning_wider_than(text, tw, metrics), option.textElideMode, tw)
+            elided = _elided(text, tw, option.fontMetrics, option.textElideMode)
             self._elided[(text, tw)] = elided
         looks = state & _COLOUR_STATES | selected
         colour = self._text_colours.get(looks)
@@ -161,15 +160,17 @@ def _colour_group(state: int) -> QPalette.ColorGroup:
     return QPalette.ColorGroup.Normal
 
 
-def _beginning_wider_than(text: str, width: int, metrics: QFontMetrics) -> str:
-    """A beginning of `text` wider than `width` pixels, or the whole text when no short one is.
+def _elided(text: str, width: int, metrics: QFontMetrics, mode: Qt.TextElideMode) -> str:
+    """`text` cut to `width` pixels with an ellipsis, as `metrics.elidedText` cuts it, in less time.
 
     Eliding lays out every character of the text; a beginning already wider than the cell elides to the
-    very same characters and ellipsis, in a fraction of the time.
+    very same characters and ellipsis, in a fraction of the time. So a beginning of about twice as many
+    characters as fit is elided first, and the whole text only when that beginning fits as it is (mostly
+    narrow characters).
     """
-    # About twice as many characters as fit: enough to overflow unless they are mostly narrow ones.
     count = max(8, math.ceil(2 * width / max(1, metrics.averageCharWidth())))
     if len(text) <= count:
-        return text
+        return metrics.elidedText(text, mode, width)
     beginning = text[:count]
-    return beginning if metrics.horizontalAdvance(beginning) > width else text
+    elided = metrics.elidedText(beginning, mode, width)
+    return elided if elided != beginning else metrics.elidedText(text, mode, width)

@@ -107,6 +107,22 @@ def test_context_is_what_the_text_has_up_to_100_code_points(
     assert (claim.quote, claim.context_before, claim.context_after) == (LONG_TEXT[start:end], before, after)
 
 
+def test_a_claim_by_an_annotator_the_project_does_not_know_is_refused(
+    project: Project, article_id: str
+) -> None:
+    book = project.codebook.get()
+    with pytest.raises(ClaimError, match="annotator"):
+        project.claims.create(
+            article_id=article_id,
+            annotator_id="no-such-annotator",
+            start=1,
+            end=5,
+            source_type_id=book.active_types[0].id,
+            confidence=3,
+        )
+    assert project.claims.for_article(article_id) == []
+
+
 def test_a_claim_can_be_given_its_id(project: Project, article_id: str) -> None:
     claim = _create(project, article_id, 1, 5, claim_id="2a4c3a0e-7f4b-4d8e-9c1e-0b1d2e3f4a5b")
     assert claim.id == "2a4c3a0e-7f4b-4d8e-9c1e-0b1d2e3f4a5b"
