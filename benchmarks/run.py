@@ -365,6 +365,35 @@ def bench_new_claims(window, article_id: str, types: list[str]) -> None:  # type
     times.sort()
     print(f"  one new claim end to end, 200 runs on the 1 MB article: p50 {times[100] * 1000:.1f} ms")
     report("  one new claim end to end (p95)", times[189], 0.016)
+    report_steadiness(times[100])
+
+
+def report_steadiness(duration: float) -> None:
+    """How far this machine's p95 strays from its p50 for work that never changes, of about `duration`:
+    the same pure-Python loop, 200 times. (A p95 target is met only when the p50 sits that far below it.)"""
+
+    def work(count: int) -> int:
+        total = 0
+        for number in range(count):
+            total += number * number
+        return total
+
+    trials = []
+    for _ in range(5):
+        started = time.perf_counter()
+        work(100_000)
+        trials.append(time.perf_counter() - started)
+    count = max(1, int(100_000 * duration / statistics.median(trials)))
+    times = []
+    for _ in range(200):
+        started = time.perf_counter()
+        work(count)
+        times.append(time.perf_counter() - started)
+    times.sort()
+    print(
+        f"  the same fixed work 200 times on this machine: p50 {times[100] * 1000:.1f} ms,"
+        f" p95 {times[189] * 1000:.1f} ms (x{times[189] / times[100]:.2f})"
+    )
 
 
 def bench_new_claim_alone(folder: Path) -> None:
