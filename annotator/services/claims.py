@@ -73,7 +73,7 @@ class ClaimService:
                 "annotator_id": annotator_id,
                 **_span_values(text, start, end),
                 "source_type_id": source_type_id,
-                "confidence": confidence,
+                "confidence": int(confidence),  # as the file gives it back (a bool or 3.0 would not be)
                 "source": source.strip(),
                 "cue": cue.strip(),
                 "comment": comment,

@@ -33,7 +33,6 @@ _CENTRE = Qt.AlignmentFlag.AlignCenter
 _NORMAL, _DISABLED, _SELECTED_ICON = QIcon.Mode.Normal, QIcon.Mode.Disabled, QIcon.Mode.Selected
 _TEXT, _SELECTED_TEXT = QPalette.ColorRole.Text, QPalette.ColorRole.HighlightedText
 _ROW_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
-_WHOLE_ROW_SELECTED = QStyle.StyleHint.SH_ItemView_ShowDecorationSelected
 
 
 class ClaimCellDelegate(QStyledItemDelegate):
@@ -43,10 +42,10 @@ class ClaimCellDelegate(QStyledItemDelegate):
     4.7 ms of every repaint of the list here, against 1.5 ms this way, and every new claim repaints the list
     (with the new claim's row selected: Qt's delegate took 1.4 ms for those three cells alone). The row's
     background is the view's, a selected cell's the style's; a cell under the mouse is left to Qt's
-    delegate (some styles draw hover), as are size hints, and selected cells in a style that highlights
-    only their text. Where the swatch and text go depends only on the cell's size, the font and the style:
-    it is asked of the style once per size. That, the cut texts and the text colours are forgotten when the
-    font, palette, style or direction changes.
+    delegate (some styles draw hover), as are size hints, and a selected cell whose view highlights only its
+    text (a table view highlights whole cells). Where the swatch and text go depends only on the cell's size,
+    the font and the style: it is asked of the style once per size. That, the cut texts and the text colours
+    are forgotten when the font, palette, style or direction changes.
     """
 
     _REMEMBERED = 2048  # elided texts, by text and width: a few screenfuls at a few widths
@@ -58,7 +57,6 @@ class ClaimCellDelegate(QStyledItemDelegate):
         # as (x, y, width, height) numbers: a QRect moved for every cell cost two calls into Qt.
         self._layouts: dict[tuple[int, int, bool], tuple[tuple[int, ...], tuple[int, ...]]] = {}
         self._text_colours: dict[int, QColor] = {}  # by the cell's state (colour group, selected)
-        self._whole_row_selected: bool | None = None  # the style's SH_ItemView_ShowDecorationSelected
         # What a cell shows, from its row and column, when the view's model says so directly
         # (`ClaimsTableModel.cell`): asking the index goes through Qt twice per cell.
         self.cell_source: Callable[[int, int], tuple[str | None, QIcon | None]] | None = None
@@ -68,14 +66,13 @@ class ClaimCellDelegate(QStyledItemDelegate):
         self._elided.clear()
         self._layouts.clear()
         self._text_colours.clear()
-        self._whole_row_selected = None
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         state = option.state.value  # an int: PySide's flag enums are slow to combine and test
         selected = state & _SELECTED
-        if state & _HOVERED or (selected and not self._selects_whole_row(option)):
+        if state & _HOVERED or (selected and not option.showDecorationSelected):
             super().paint(painter, option, index)
             return
         if selected:  # the style's selection, as Qt's delegate has it drawn (CE_ItemViewItem)
@@ -116,15 +113,6 @@ class ClaimCellDelegate(QStyledItemDelegate):
         painter.setPen(colour)
         painter.drawText(x + tx, y + ty, tw, th, _TEXT_ALIGNMENT, elided)
 
-    def _selects_whole_row(self, option: QStyleOptionViewItem) -> bool:
-        """Whether the style highlights a selected cell whole (Fusion does); else only its text, which
-        depends on each cell's text and is left to Qt's delegate."""
-        if self._whole_row_selected is None:
-            widget = option.widget
-            style = widget.style() if widget is not None else QApplication.style()
-            self._whole_row_selected = bool(style.styleHint(_WHOLE_ROW_SELECTED, option, widget))
-        return self._whole_row_selected
-
     def initStyleOption(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
@@ -161,7 +149,8 @@ def _colour_group(state: int) -> QPalette.ColorGroup:
 
 
 def _elided(text: str, width: int, metrics: QFontMetrics, mode: Qt.TextElideMode) -> str:
-    """`text` cut to `width` pixels with an ellipsis, as `metrics.elidedText` cuts it, in less time.
+    """`text` cut to `width` pixels with an ellipsis, as `metrics.elidedText` cuts it, in less time when
+    the cut is at the right (the list's mode).
 
     Eliding lays out every character of the text; a beginning already wider than the cell elides to the
     very same characters and ellipsis, in a fraction of the time. So a beginning of about twice as many
@@ -169,7 +158,7 @@ def _elided(text: str, width: int, metrics: QFontMetrics, mode: Qt.TextElideMode
     narrow characters).
     """
     count = max(8, math.ceil(2 * width / max(1, metrics.averageCharWidth())))
-    if len(text) <= count:
+    if len(text) <= count or mode != Qt.TextElideMode.ElideRight:
         return metrics.elidedText(text, mode, width)
     beginning = text[:count]
     elided = metrics.elidedText(beginning, mode, width)

@@ -68,23 +68,31 @@ class FlatScrollBarStyle(QProxyStyle):
 def paint_scroll_bar(style: QStyle, option: QStyleOptionSlider, painter: QPainter, widget: Any) -> None:
     """Track, handle and arrows of one scroll bar, each where `style` places it."""
     vertical = option.orientation == Qt.Orientation.Vertical
-    movable = bool(option.state & _ENABLED) and option.maximum > option.minimum
+    scrolls = option.maximum > option.minimum
+    movable = scrolls and bool(option.state & _ENABLED)
     pressed = option.activeSubControls if option.state & _SUNKEN else _NONE
     hovered = option.activeSubControls if option.state & _HOVER else _NONE
     whole = option.rect
     painter.save()
     painter.fillRect(whole, TRACK)
     painter.setPen(TRACK_RULE)
-    painter.drawLine(whole.topLeft(), whole.bottomLeft() if vertical else whole.topRight())
+    if not vertical:
+        painter.drawLine(whole.topLeft(), whole.topRight())
+    elif option.direction == Qt.LayoutDirection.RightToLeft:  # the bar is on the content's left there
+        painter.drawLine(whole.topRight(), whole.bottomRight())
+    else:
+        painter.drawLine(whole.topLeft(), whole.bottomLeft())
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
-    if movable:
+    if scrolls:  # a disabled bar shows where it stands too, greyed
         handle = QRectF(style.subControlRect(_BAR, option, _SLIDER, widget))
         if vertical:
             handle.adjust(_HANDLE_INSET, 1, 1 - _HANDLE_INSET, -1)
         else:
             handle.adjust(1, _HANDLE_INSET, -1, 1 - _HANDLE_INSET)
-        if pressed & _SLIDER:
+        if not movable:
+            painter.setBrush(ARROW_DISABLED)
+        elif pressed & _SLIDER:
             painter.setBrush(HANDLE_PRESSED)
         else:
             painter.setBrush(HANDLE_HOVER if hovered & _SLIDER else HANDLE)

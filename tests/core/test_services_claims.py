@@ -123,6 +123,14 @@ def test_a_claim_by_an_annotator_the_project_does_not_know_is_refused(
     assert project.claims.for_article(article_id) == []
 
 
+def test_a_new_claim_is_returned_as_the_file_gives_it_back(project: Project, article_id: str) -> None:
+    """The record comes from what was written, not from a read: a 4.0 confidence is stored as 4."""
+    claim = _create(project, article_id, 3, 9, confidence=4.0)
+    assert type(claim.confidence) is int
+    assert project.claims.get(claim.id) == claim
+    assert repr(project.claims.get(claim.id)) == repr(claim)
+
+
 def test_a_claim_can_be_given_its_id(project: Project, article_id: str) -> None:
     claim = _create(project, article_id, 1, 5, claim_id="2a4c3a0e-7f4b-4d8e-9c1e-0b1d2e3f4a5b")
     assert claim.id == "2a4c3a0e-7f4b-4d8e-9c1e-0b1d2e3f4a5b"

@@ -7,7 +7,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QScrollBar, QStyle, QStyleOptionSlider
 
-from annotator.ui import scroll_bars, theme
+from annotator.ui import scroll_bars
 from annotator.ui.scroll_bars import FlatScrollBarStyle
 
 
@@ -53,14 +53,54 @@ def test_a_bar_with_nothing_to_scroll_shows_no_handle(flat_bar):
     assert scroll_bars.HANDLE.name() not in colours
 
 
-def test_the_window_uses_flat_scroll_bars_and_keeps_its_palette(qtbot, tmp_path):
-    from annotator.app import make_application
+@pytest.fixture
+def plain_application_style():
+    """The application's plain platform style for the test, and its style as before afterwards (the
+    flat style is set on the shared application by the first window any test builds)."""
+    from PySide6.QtWidgets import QStyleFactory
+
+    app = QApplication.instance()
+    was_flat = isinstance(app.style(), FlatScrollBarStyle)
+    palette = app.palette()
+    app.setStyle(QStyleFactory.create("Fusion"))
+    yield app
+    app.setStyle(FlatScrollBarStyle() if was_flat else QStyleFactory.create("Fusion"))
+    app.setPalette(palette)
+
+
+def test_flat_scroll_bars_keep_the_application_s_palette(plain_application_style):
+    app = plain_application_style
+    palette = app.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor("#123456"))
+    app.setPalette(palette)
+    scroll_bars.use_flat_scroll_bars()
+    assert isinstance(app.style(), FlatScrollBarStyle)
+    assert app.palette().color(QPalette.ColorRole.Window) == QColor("#123456")
+
+
+def test_the_window_uses_flat_scroll_bars(qtbot, tmp_path, plain_application_style):
     from annotator.ui.main_window import MainWindow
 
-    make_application()
+    assert not isinstance(QApplication.style(), FlatScrollBarStyle)
     window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     assert isinstance(QApplication.style(), FlatScrollBarStyle)
-    assert QApplication.palette().color(QPalette.ColorRole.Window) == QColor(theme.CHROME)
-    bar = window.article_view.verticalScrollBar()
-    assert isinstance(bar.style(), FlatScrollBarStyle)
+    assert isinstance(window.article_view.verticalScrollBar().style(), FlatScrollBarStyle)
+
+
+def test_a_disabled_bar_still_shows_where_it_stands(flat_bar):
+    flat_bar.setValue(50)
+    flat_bar.setEnabled(False)
+    assert flat_bar.grab().toImage().pixelColor(_slider_centre(flat_bar)) == scroll_bars.ARROW_DISABLED
+
+
+def test_the_track_s_rule_faces_the_content_in_both_directions(flat_bar):
+    """A vertical bar sits right of what it scrolls, and left of it in a right-to-left layout."""
+    middle = flat_bar.height() // 2
+    image = flat_bar.grab().toImage()
+    assert image.pixelColor(0, middle) == scroll_bars.TRACK_RULE
+    assert image.pixelColor(flat_bar.width() - 1, middle) == scroll_bars.TRACK
+    flat_bar.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    image = flat_bar.grab().toImage()
+    assert image.pixelColor(flat_bar.width() - 1, middle) == scroll_bars.TRACK_RULE
+    assert image.pixelColor(0, middle) == scroll_bars.TRACK
