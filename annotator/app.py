@@ -10,12 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QThread, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotator import APP_NAME, __version__
-from annotator.domain.records import known_spelling
 from annotator.paths import resources_dir, seeds_dir
 from annotator.settings import config_dir, default_project_path, log_dir
 from annotator.ui.annotator_name import choose_annotator_name
@@ -45,11 +43,17 @@ def make_application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("source-annotator")
+    apply_theme(app)
+    return app
+
+
+def set_app_icon(app: QApplication) -> None:
+    """The icon of every window of the app (after the first paint: QIcon's enums cost it ~3 ms)."""
+    from PySide6.QtGui import QIcon
+
     icon = resources_dir() / "icons" / "source-annotator.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    apply_theme(app)
-    return app
 
 
 def choose_project_path(explicit: Path | None, settings: QSettings) -> Path:
@@ -188,7 +192,13 @@ def run_app(project_path: Path | None = None, annotator_name: str | None = None)
 
 def start_window(window: MainWindow, project_path: Path | None, annotator_name: str | None) -> bool:
     """Fill the painted frame, then show the project: at once from a first look when it has one."""
+    from annotator.domain.records import known_spelling
     from annotator.services.first_look import first_look
+    from annotator.ui.project_loader import ProjectLoader
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        set_app_icon(app)
 
     if not window.built:
         window.build()
@@ -203,48 +213,3 @@ def start_window(window: MainWindow, project_path: Path | None, annotator_name: 
     window.show_first_look(look, path, name, loader.finish)
     loader.start()
     return True
-
-
-class _DatabaseLayerImport(QThread):
-    def run(self) -> None:
-        try:
-            import annotator.services.project  # noqa: F401 - loaded for the GUI thread
-        except Exception:  # the open on the GUI thread meets it again and reports it
-            log.exception("Could not load the database layer")
-
-
-class ProjectLoader(QObject):
-    """Opens the project for edits after its first look is on screen, without freezing the window.
-
-    Importing the database layer (~0.7 s) runs on a worker thread while the user reads; opening
-    the file then takes a few milliseconds on the GUI thread. `finish` does it at once (waiting
-    for the import) when an edit cannot wait.
-    """
-
-    def __init__(self, window: MainWindow, open_project: Callable[[], object]) -> None:
-        super().__init__(window)
-        self._open: Callable[[], object] | None = open_project
-        # Owned by the application, not the window: a window closed during the import must not
-        # take a running thread down with it (Qt aborts on that). Quitting waits for it instead.
-        app = QApplication.instance()
-        self._import = _DatabaseLayerImport(app)
-        self._import.finished.connect(self.finish)  # queued to the GUI thread
-        if app is not None:
-            app.aboutToQuit.connect(self._import.wait)
-        window.sig_closing.connect(self.abandon)
-        window.sig_project_opened.connect(self.abandon)  # the user opened a project meanwhile
-
-    def abandon(self) -> None:
-        """The window is closing: open nothing, let the import end on its own."""
-        self._open = None
-
-    def start(self) -> None:
-        self._import.start()
-
-    def finish(self) -> None:
-        """Open the project now, once."""
-        open_project, self._open = self._open, None
-        if open_project is None:
-            return
-        self._import.wait()
-        open_project()

@@ -38,6 +38,9 @@ from annotator.ui.tag_controls import DEFAULT_LEVELS, fit_combos, key_hint, mute
 
 SOURCE_HINT, CUE_HINT = "e.g. a defense spokesperson", "e.g. according to"
 COMMENT_HINT = "Anything a reviewer should know"
+_READ_WITH_KEYS = (
+    Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+)
 
 
 def _nothing_to_undo(field: QObject, event: QKeyEvent) -> bool:
@@ -289,9 +292,24 @@ class ClaimEditor(QWidget):
         """Show `claim` (or nothing) without emitting; fields keep their text when it did not change."""
         self._claim = claim
         editable = claim is not None and self._owner in (None, claim.annotator_id)
-        for widget in self._fields:
-            widget.setEnabled(editable)
         colleagues = claim is not None and not editable
+        # A colleague's source, cue and comment stay readable: read-only, not disabled, so that a long
+        # comment scrolls and its text can be selected and copied.
+        texts = (self.source_edit, self.cue_edit, self.comment_edit)
+        for widget in self._fields:
+            widget.setEnabled(editable or (colleagues and widget in texts))
+        if colleagues != self.source_edit.isReadOnly():
+            for edit in texts:
+                edit.setReadOnly(colleagues)
+                # On the window's colour, so that a field that takes no typing does not look as if it did.
+                palette = edit.palette()
+                base = self.palette().color(
+                    QPalette.ColorRole.Window if colleagues else QPalette.ColorRole.Base
+                )
+                palette.setColor(QPalette.ColorRole.Base, base)
+                edit.setPalette(palette)
+            if colleagues:  # and read with the keyboard too (read-only text is only mouse-selectable)
+                self.comment_edit.setTextInteractionFlags(_READ_WITH_KEYS)
         if colleagues:
             self.owner_note.setText(
                 f"{claim.annotator_name}'s claim: only {claim.annotator_name} changes it."

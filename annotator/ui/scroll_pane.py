@@ -26,6 +26,9 @@ class VerticalScrollPane(QScrollArea):
     def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a stop of its own for Tab: nothing shows it focused, and Tab would stop there before the
+        # panel's first control. A control that Tab reaches is scrolled into view all the same.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWidget(widget)
         widget.installEventFilter(self)
@@ -35,8 +38,13 @@ class VerticalScrollPane(QScrollArea):
         if widget is None:
             return
         viewport = self.viewport().size()
-        height = max(viewport.height(), widget.minimumSizeHint().height())
-        widget.resize(viewport.width(), height)
+        needed = widget.minimumSizeHint().height()
+        layout = widget.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            # A word-wrapped label (a colleague's note) needs more lines at this width than the hint
+            # counted: without them the fields were squeezed under their minimum and drawn overlapping.
+            needed = max(needed, layout.minimumHeightForWidth(viewport.width()))
+        widget.resize(viewport.width(), max(viewport.height(), needed))
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:

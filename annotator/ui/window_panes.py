@@ -19,12 +19,13 @@ def build_panes(window: MainWindow) -> None:
 
     from annotator.ui.article_view import ArticleView
     from annotator.ui.claim_panel import ClaimPanel
+    from annotator.ui.fitted_rows import fit_rows_to_width
     from annotator.ui.ruled_splitter import RuledSplitter
     from annotator.ui.scroll_pane import VerticalScrollPane
 
     window.article_list = QListWidget()
     window.article_list.setAccessibleName("Articles")
-    window.article_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+    fit_rows_to_width(window.article_list)
     window.article_list.currentItemChanged.connect(window._on_article_chosen)
     articles_heading = QLabel("Articles")
     style_heading(articles_heading)

@@ -310,3 +310,18 @@ def test_ctrl_z_after_enter_in_a_field_undoes_the_saved_edit_at_once(qtbot, sett
     qtbot.keyClick(source, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.project.claims.get(second).source == ""  # one press: the saved edit undone
     assert source.text() == ""  # and the field shows what is saved
+
+
+def test_tab_from_the_article_reaches_the_panel_s_first_control_not_an_invisible_stop(
+    qtbot,
+    settings,
+    tmp_path,
+):
+    window, _first, _second = tagged_window(qtbot, settings, tmp_path)
+    view = window.article_view
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    focused = QApplication.focusWidget()
+    # A control of the panel, which shows its focus; not the pane the panel scrolls in, which did not.
+    assert window.claim_panel.isAncestorOf(focused) and focused.isVisible()

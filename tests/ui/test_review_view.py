@@ -462,8 +462,8 @@ def test_a_reviewer_s_keys_in_the_article_never_change_an_annotator_s_claim(qtbo
     assert window.project.claims.get(ben) == before
     assert not window.undo_stack.canUndo()
     editor = window.claim_panel.editor
-    assert editor.source_edit.text() == before.source and not editor.source_edit.isEnabled()
-    assert not editor.type_combo.isEnabled() and not editor.comment_edit.isEnabled()
+    assert editor.source_edit.text() == before.source and editor.source_edit.isReadOnly()
+    assert not editor.type_combo.isEnabled() and editor.comment_edit.isReadOnly()  # readable, not editable
 
 
 def test_the_edit_dialog_counts_code_points_past_emoji_and_trims_the_span_like_the_article(
