@@ -63,3 +63,20 @@ def test_size_hints_still_measure_the_whole_quote(panel):
     plain = QStyledItemDelegate(view).sizeHint(option, index)
     assert view.itemDelegate().sizeHint(option, index) == plain
     assert plain.width() > view.columnWidth(QUOTE_COLUMN)  # the whole quote would not fit
+
+
+def test_quotes_with_tabs_look_as_qt_draws_them(qtbot):
+    """A tab goes to a tab stop, which only Qt's aligned text drawing knows: such cells are drawn that way."""
+    panel = ClaimPanel()
+    qtbot.addWidget(panel)
+    panel.set_codebook(make_codebook())
+    quotes = ["Officials said:\tthe talks\twould resume on Tuesday", "a\tb", "\tindented quote"]
+    panel.set_claims([make_claim(quote, start=100 * n) for n, quote in enumerate(quotes)])
+    panel.resize(500, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    qtbot.wait(10)
+    view = panel.table_view
+    drawn = view.viewport().grab().toImage()
+    view.setItemDelegate(QStyledItemDelegate(view))
+    assert view.viewport().grab().toImage() == drawn
