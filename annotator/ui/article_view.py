@@ -256,47 +256,50 @@ class ArticleView(QPlainTextEdit):
 
         Returns how many blocks were re-formatted. paintEvent calls it; tests may call it directly.
         """
-        height = self.viewport().height() if area is None else area.bottom()
+        return self._format_and_place(self.viewport().height() if area is None else area.bottom())[0]
+
+    def _format_and_place(self, bottom: float) -> tuple[int, list[tuple[QTextBlock, float]]]:
+        """Format the shown blocks from the top of the view down to `bottom` (format_visible_blocks);
+        returns how many were re-formatted, and each shown block with the y of its top in the viewport."""
         block = self.firstVisibleBlock()
         top = self.contentOffset().y()
         formatted = 0
-        while block.isValid() and top <= height:
+        placed: list[tuple[QTextBlock, float]] = []
+        while block.isValid() and top <= bottom:
             if block.isVisible():
                 # Format before asking for the geometry: setFormats drops the block's lines, and the
                 # geometry query lays it out again, once.
                 formatted += self.highlights.ensure_formatted(block)
+                placed.append((block, top))
                 top += self.blockBoundingRect(block).height()
             block = block.next()
-        return formatted
+        return formatted, placed
 
     # -- Qt overrides ----------------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        self.format_visible_blocks(QRectF(event.rect()))
+        # One walk down the blocks for everything painted over Qt's text: each used to walk (and ask
+        # every block's geometry) again.
+        _formatted, placed = self._format_and_place(QRectF(event.rect()).bottom())
         super().paintEvent(event)
-        self._paint_colleague_lanes(event.rect().bottom())
-        self._paint_selection()
+        self._paint_colleague_lanes(placed)
+        self._paint_selection(placed)
         if self._show_invisibles:
-            self._paint_invisibles()
+            self._paint_invisibles(placed)
 
-    def _paint_colleague_lanes(self, bottom: int) -> None:
+    def _paint_colleague_lanes(self, placed: list[tuple[QTextBlock, float]]) -> None:
         """Colleagues' lines that the formats cannot carry, under the text (see `colleague_lanes`)."""
         if not self.highlights.has_colleague_lanes:
             return
         painter: QPainter | None = None
-        offset = self.contentOffset()
-        block = self.firstVisibleBlock()
-        top = offset.y()
-        while block.isValid() and top <= bottom:
-            lanes = self.highlights.colleague_lanes(block) if block.isVisible() else []
+        left = self.contentOffset().x()
+        for block, top in placed:
+            lanes = self.highlights.colleague_lanes(block)
             if lanes:
                 if painter is None:
                     painter = QPainter(self.viewport())
                     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-                paint_lanes(painter, block.layout(), QPointF(offset.x(), top), lanes, self._metrics())
-            if block.isVisible():
-                top += self.blockBoundingRect(block).height()
-            block = block.next()
+                paint_lanes(painter, block.layout(), QPointF(left, top), lanes, self._metrics())
         if painter is not None:
             painter.end()
 
@@ -314,14 +317,11 @@ class ArticleView(QPlainTextEdit):
         """The invisible formatting characters of the shown text: (code point, short name)."""
         return invisible_characters(self._text)
 
-    def _paint_invisibles(self) -> None:
+    def _paint_invisibles(self, placed: list[tuple[QTextBlock, float]]) -> None:
         painter: QPainter | None = None
-        offset = self.contentOffset()
-        height = self.viewport().height()
-        block = self.firstVisibleBlock()
-        top = offset.y()
-        while block.isValid() and top <= height:
-            found = invisible_characters(block.text()) if block.isVisible() else []
+        left = self.contentOffset().x()
+        for block, top in placed:
+            found = invisible_characters(block.text())
             if found:
                 if painter is None:
                     painter = QPainter(self.viewport())
@@ -331,14 +331,12 @@ class ArticleView(QPlainTextEdit):
                     line = layout.lineForTextPosition(index)
                     if not line.isValid():
                         continue
-                    x = offset.x() + line.cursorToX(index)[0]
+                    x = left + line.cursorToX(index)[0]
                     y = top + line.y()
                     # A bar where the character sits, its name in the gap above the line.
                     painter.fillRect(QRectF(x - 1, y, 2, line.height()), INVISIBLE_MARK)
                     painter.setPen(INVISIBLE_MARK)
                     painter.drawText(QPointF(x + 2, y + 1), name)
-            top += self.blockBoundingRect(block).height()
-            block = block.next()
         if painter is not None:
             painter.end()
 
@@ -471,32 +469,29 @@ class ArticleView(QPlainTextEdit):
         first_line = block.firstLineNumber() + (line.lineNumber() if line.isValid() else 0)
         self.verticalScrollBar().setValue(max(0, first_line - int(viewport.height() / pitch / 4)))
 
-    def _paint_selection(self) -> None:
-        """Paint the selection as a tint over the highlights, which Qt's own selection would hide."""
+    def _paint_selection(self, placed: list[tuple[QTextBlock, float]]) -> None:
+        """Paint the selection as a tint over the highlights, which Qt's own selection would hide
+        (over the blocks `placed` in the area being painted; the painter clips to it)."""
         cursor = self.textCursor()
         if not cursor.hasSelection():
             return
         selection_start, selection_end = cursor.selectionStart(), cursor.selectionEnd()
         path = QPainterPath()
         selected_blocks: list[tuple[QTextBlock, QPointF]] = []
-        offset = self.contentOffset()
-        height = self.viewport().height()
-        block = self.firstVisibleBlock()
-        top = offset.y()
-        while block.isValid() and top <= height and block.position() <= selection_end:
-            block_height = self.blockBoundingRect(block).height()
+        left = self.contentOffset().x()
+        for block, top in placed:
             start = block.position()
+            if start > selection_end:
+                break
             end = start + block.length() - 1  # where the block separator sits
-            if block.isVisible() and selection_start <= end and selection_end > start:
-                origin = QPointF(offset.x(), top)
+            if selection_start <= end and selection_end > start:
+                origin = QPointF(left, top)
                 takes_break = selection_end > end
                 for rect in _selection_rects(
                     block, selection_start - start, selection_end - start, takes_break
                 ):
                     path.addRect(rect.translated(origin))
                 selected_blocks.append((block, origin))
-            top += block_height
-            block = block.next()
         if path.isEmpty():
             return
         outline = path.simplified()
