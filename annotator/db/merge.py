@@ -32,6 +32,7 @@ from annotator.db.project_file import (
     backup_to,
     check_sqlite_file,
     read_file_state,
+    read_only_uri,
 )
 from annotator.db.tables import CLAIM_COLUMNS, CLAIM_CONTENT, UTCDateTime
 from annotator.domain.codebook import OKABE_ITO
@@ -266,16 +267,6 @@ def check_other_project(path: Path) -> FileState:
     return state
 
 
-def _read_only_uri(path: Path) -> str:
-    """As `project_file.read_only_connection` opens a file: it cannot change it, nor leave -wal files."""
-    uri = f"{path.absolute().as_uri()}?mode=ro"
-    with path.open("rb") as handle:
-        in_wal_mode = handle.read(20)[18:19] == b"\x02"
-    if in_wal_mode and not path.with_name(path.name + "-wal").exists():
-        uri += "&immutable=1"
-    return uri
-
-
 def _uri_filenames(raw: sqlite3.Connection) -> bool:
     """Whether this SQLite reads `file:` names in ATTACH (the engine opens the project without uri=True)."""
     options = {str(row[0]) for row in raw.execute("PRAGMA compile_options")}
@@ -294,7 +285,7 @@ def attached(engine: Engine, path: Path) -> Iterator[Session]:
         raw = connection.connection.driver_connection
         assert isinstance(raw, sqlite3.Connection)
         if _uri_filenames(raw):
-            target = _read_only_uri(path)
+            target = read_only_uri(path)
         else:
             # Without URI names, ATTACH would open the file read-write (and checkpoint its WAL on
             # DETACH): merge from a copy taken through a read-only connection instead.

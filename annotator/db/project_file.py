@@ -28,16 +28,19 @@ def check_sqlite_file(path: Path) -> None:
     """Refuse, without touching it, a file that is not an SQLite database of ours."""
     if path.is_dir():
         raise NotAProjectError(f"“{path}” is a folder, not a project file.")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except OSError as error:
-        raise ProjectFileError(f"“{path}” cannot be read: {error.strerror or error}.") from error
-    if len(header) == 0:
-        return  # an empty file becomes a new project
-    if not header.startswith(SQLITE_HEADER) or len(header) < 100:
-        raise NotAProjectError(f"“{path.name}” is not a Source Annotator project (it is not a database).")
-    application_id = int.from_bytes(header[68:72], "big")
+    if _maybe_open(path):  # a connection may hold locks on it: SQLite reads it (_closed_wal_database)
+        application_id = _application_id(path)
+    else:
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(100)
+        except OSError as error:
+            raise ProjectFileError(f"“{path}” cannot be read: {error.strerror or error}.") from error
+        if len(header) == 0:
+            return  # an empty file becomes a new project
+        if not header.startswith(SQLITE_HEADER) or len(header) < 100:
+            raise NotAProjectError(f"“{path.name}” is not a Source Annotator project (it is not a database).")
+        application_id = int.from_bytes(header[68:72], "big")
     if application_id not in (0, APPLICATION_ID):
         raise NotAProjectError(
             f"“{path.name}” is a database of another program, not a Source Annotator project."
@@ -85,21 +88,50 @@ def read_file_state(path: Path) -> FileState | None:
 
 def read_only_connection(path: Path) -> sqlite3.Connection:
     """A connection that cannot change the file, nor leave -wal and -shm files beside it."""
+    return sqlite3.connect(read_only_uri(path), uri=True)
+
+
+def read_only_uri(path: Path) -> str:
+    """The `file:` URI of a read-only open of `path` that leaves no -wal and -shm files beside it."""
     # as_uri() percent-encodes the path: a raw "#" or "?" in a file name would cut the URI short.
     uri = f"{path.absolute().as_uri()}?mode=ro"
-    with path.open("rb") as handle:
-        in_wal_mode = handle.read(20)[18:19] == b"\x02"
-    if in_wal_mode and not path.with_name(path.name + "-wal").exists():
-        # No WAL beside it: the file is complete, and `immutable` keeps a read-only open of a WAL
-        # database from leaving empty -wal and -shm files behind.
+    if _closed_wal_database(path):
+        # A WAL database no connection has open: the file is complete, and `immutable` keeps a
+        # read-only open from leaving empty -wal and -shm files behind.
         uri += "&immutable=1"
-    return sqlite3.connect(uri, uri=True)
+    return uri
 
 
-def read_application_id(path: Path) -> int:
+def _application_id(path: Path) -> int:
+    """`PRAGMA application_id`, through a read-only connection."""
+    try:
+        connection = read_only_connection(path)
+        try:
+            return int(connection.execute("PRAGMA application_id").fetchone()[0])
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:  # "file is not a database"
+        raise NotAProjectError(f"“{path.name}” is not a Source Annotator project ({error}).") from error
+
+
+def _maybe_open(path: Path) -> bool:
+    """Whether a connection may have `path` open (a -wal or -journal file lies beside it)."""
+    return any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-journal"))
+
+
+def _closed_wal_database(path: Path) -> bool:
+    """Whether `path` is a database in WAL mode that no connection has open (it has no -wal file).
+
+    The file itself is only opened here when it has no -wal or -journal file beside it, that is when
+    no connection can be holding a lock on it: POSIX locks belong to a process, and closing *any*
+    descriptor of a file cancels all of the process's locks on it, SQLite's too. Reading the live
+    project's header that way (a daily backup, a check) once cancelled the app's own locks, after which
+    another program closing the file took the WAL away, with the claims saved in it since.
+    """
+    if _maybe_open(path):
+        return False
     with path.open("rb") as handle:
-        header = handle.read(100)
-    return int.from_bytes(header[68:72], "big") if len(header) >= 72 else 0
+        return handle.read(20)[18:19] == b"\x02"
 
 
 def backup_to(source: Path, destination: Path) -> None:

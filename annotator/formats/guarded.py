@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.formats.errors import ImportRejected
 
 
-def check_capped(path: Path, *, limit: int, what: str) -> int:
+def check_capped(path: Path, *, limit: int, what: str, forbidden: Sequence[Path] = ()) -> int:
     """Refuse `path` unless it is a regular file of at most `limit` bytes; returns its size.
 
     For files a library reads itself (a colleague's project goes to SQLite): the same gate as
-    `read_capped`, without reading.
+    `read_capped`, without reading. `forbidden` files (the open project's) are refused before anything
+    opens them: closing a descriptor of the project's file would cancel SQLite's locks on it
+    (db.project_file._closed_wal_database says what follows).
     """
     name = path.name or str(path)
     try:
@@ -28,6 +31,8 @@ def check_capped(path: Path, *, limit: int, what: str) -> int:
         raise ImportRejected(name, "the file does not exist") from None
     except OSError as error:
         raise ImportRejected(name, f"it cannot be read ({error.strerror or error})") from error
+    if any(_same_file(info, other) for other in forbidden):
+        raise ImportRejected(name, "it is the open project's own file")
     if stat.S_ISDIR(info.st_mode):
         raise ImportRejected(name, "it is a folder, not a file")
     if not stat.S_ISREG(info.st_mode):
@@ -37,7 +42,7 @@ def check_capped(path: Path, *, limit: int, what: str) -> int:
     return info.st_size
 
 
-def read_capped(path: Path, *, limit: int, what: str) -> bytes:
+def read_capped(path: Path, *, limit: int, what: str, forbidden: Sequence[Path] = ()) -> bytes:
     """The bytes of the regular file at `path`, refused when it is larger than `limit` bytes.
 
     `what` names the kind of file in the message: "more than the 50.0 MB limit for an article".
@@ -45,7 +50,7 @@ def read_capped(path: Path, *, limit: int, what: str) -> bytes:
     FIFO after the check cannot make the read wait forever.
     """
     name = path.name or str(path)
-    check_capped(path, limit=limit, what=what)
+    check_capped(path, limit=limit, what=what, forbidden=forbidden)
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
@@ -69,6 +74,14 @@ def read_capped(path: Path, *, limit: int, what: str) -> bytes:
     if len(data) > limit:
         raise too_large(name, len(data), limit, what)
     return data
+
+
+def _same_file(info: os.stat_result, other: Path) -> bool:
+    try:
+        found = other.stat()
+    except OSError:
+        return False
+    return (found.st_dev, found.st_ino) == (info.st_dev, info.st_ino)
 
 
 def too_large(name: str, size: int, limit: int, what: str) -> ImportRejected:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,14 +88,17 @@ def decode_article_bytes(data: bytes, *, name: str, encoding: str | None = None)
     return decoded
 
 
-def read_article_file(path: Path, *, encoding: str | None = None) -> DecodedText:
-    """Read and decode an article file; see `decode_article_bytes` for `encoding` and `certain`."""
+def read_article_file(
+    path: Path, *, encoding: str | None = None, forbidden: Sequence[Path] = ()
+) -> DecodedText:
+    """Read and decode an article file; see `decode_article_bytes` for `encoding` and `certain`;
+    `forbidden` files are refused unopened (guarded.check_capped)."""
     name = path.name or str(path)
     if path.suffix.lower() not in ARTICLE_SUFFIXES and not path.is_dir():
         raise ImportRejected(
             name, f"only plain-text articles (.txt or .md) can be imported, not {path.suffix or 'this file'}"
         )
-    data = read_capped(path, limit=MAX_ARTICLE_BYTES, what="an article")
+    data = read_capped(path, limit=MAX_ARTICLE_BYTES, what="an article", forbidden=forbidden)
     return decode_article_bytes(data, name=name, encoding=encoding)
 
 

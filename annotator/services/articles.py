@@ -55,14 +55,14 @@ class ArticleService:
         self, path: Path, *, title: str | None = None, encoding: str | None = None
     ) -> ImportResult:
         """Import a .txt or .md file; raises ImportRejected, or EncodingUnsure when asked to confirm."""
-        decoded = read_article_file(path, encoding=encoding)
+        decoded = read_article_file(path, encoding=encoding, forbidden=self._tx.own_files())
         if not decoded.certain and encoding is None:
             raise EncodingUnsure(path, decoded)
         return self.add_text(decoded.text, title=title or title_from_path(path))
 
     def preview_file(self, path: Path, encoding: str) -> str:
         """The file's text read with `encoding`, for the user to judge; raises ImportRejected."""
-        return read_article_file(path, encoding=encoding).text
+        return read_article_file(path, encoding=encoding, forbidden=self._tx.own_files()).text
 
     def add_text(
         self, text: str, *, title: str, outlet: str = "", url: str = "", published: str = ""

@@ -115,15 +115,16 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_claims_file(path: Path) -> ClaimsFile:
-    """The file's articles, claims and refused rows; ImportRejected for a file that is not one."""
+def read_claims_file(path: Path, *, forbidden: Sequence[Path] = ()) -> ClaimsFile:
+    """The file's articles, claims and refused rows; ImportRejected for a file that is not one
+    (or is one of `forbidden`, the open project's files)."""
     path = Path(path)
     with collector_paused():
-        return _read_claims_file(path)
+        return _read_claims_file(path, forbidden)
 
 
-def _read_claims_file(path: Path) -> ClaimsFile:
-    data = read_capped(path, limit=MAX_CLAIMS_FILE_BYTES, what="a claims file")
+def _read_claims_file(path: Path, forbidden: Sequence[Path]) -> ClaimsFile:
+    data = read_capped(path, limit=MAX_CLAIMS_FILE_BYTES, what="a claims file", forbidden=forbidden)
     text = decode_utf8(data, path.name)
     # By content: a JSON object on the first line is the JSONL file, whatever the file is called.
     if _STARTS_AS_JSON.match(text):
@@ -414,7 +415,7 @@ class ClaimImportService:
         """
         path = Path(path)
         with collector_paused():
-            found = read_claims_file(path)
+            found = read_claims_file(path, forbidden=self._tx.own_files())
             return self.import_found(found, source=path.name, progress=progress)
 
     def import_found(
