@@ -203,7 +203,7 @@ def start_window(window: MainWindow, project_path: Path | None, annotator_name: 
     if not window.built:
         window.build()
     path = choose_project_path(project_path, window.settings)
-    look = first_look(path) if path.exists() else None
+    look = first_look(path) if path.is_file() else None  # a folder: the full open says what it is
     if look is None:  # a new, old, foreign or damaged file: the full open deals with it
         return open_initial_project(window, project_path, annotator_name)
     name = choose_annotator_name(annotator_name, window.settings, window.dialogs)

@@ -244,15 +244,25 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     if args.title and len(args.files) > 1:
         raise ValueError("--title names one article: give it with a single FILE.")
+    new = not args.project.exists()
     project = Project.open(args.project)
+    imported = False
     try:
         for path in args.files:
             result = project.articles.import_file(path, title=args.title, encoding=args.encoding)
+            imported = True
             verb = "imported" if result.created else "already in the project:"
             print(f"{verb} “{result.title}” ({result.article_id})")
     finally:
         project.close()
+        if new and not imported:  # the first file was refused: leave no empty project behind
+            for leftover in _project_files(args.project):
+                leftover.unlink(missing_ok=True)
     return EXIT_OK
+
+
+def _project_files(path: Path) -> list[Path]:
+    return [path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

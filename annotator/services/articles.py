@@ -58,7 +58,8 @@ class ArticleService:
         decoded = read_article_file(path, encoding=encoding, forbidden=self._tx.own_files())
         if not decoded.certain and encoding is None:
             raise EncodingUnsure(path, decoded)
-        return self.add_text(decoded.text, title=title or title_from_path(path))
+        # A blank title (`--title " "`) is no title: the file's name is.
+        return self.add_text(decoded.text, title=title if title and title.strip() else title_from_path(path))
 
     def preview_file(self, path: Path, encoding: str) -> str:
         """The file's text read with `encoding`, for the user to judge; raises ImportRejected."""

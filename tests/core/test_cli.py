@@ -89,6 +89,31 @@ def test_import_with_a_title(tmp_path: Path, article: Path, capsys: pytest.Captu
     assert _titles(project_path) == ["Vote on the budget"]
 
 
+def test_a_blank_title_is_no_title_the_file_s_name_is(tmp_path: Path, article: Path) -> None:
+    project_path = tmp_path / "project.sqlite"
+    assert run_cli(["import", str(article), "--project", str(project_path), "--title", "   "]) == 0
+    assert _titles(project_path) == ["Council vote"]
+
+
+@pytest.mark.parametrize("problem", ["missing", "folder", "binary"])
+def test_a_refused_import_into_a_new_project_leaves_no_project_file(tmp_path: Path, problem: str) -> None:
+    source = tmp_path / "article.txt"
+    if problem == "folder":
+        source.mkdir()
+    elif problem == "binary":
+        source.write_bytes(b"\x00\x01\x02PNG\x00" * 50)
+    project_path = tmp_path / "new.sqlite"
+    assert run_cli(["import", str(source), "--project", str(project_path)]) != 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["article.txt"] if problem != "missing" else [])
+
+
+def test_a_refused_import_into_an_existing_project_leaves_it_there(tmp_path: Path, article: Path) -> None:
+    project_path = tmp_path / "project.sqlite"
+    assert run_cli(["import", str(article), "--project", str(project_path)]) == 0
+    assert run_cli(["import", str(tmp_path / "missing.txt"), "--project", str(project_path)]) != 0
+    assert _titles(project_path) == ["Council vote"]
+
+
 def test_importing_the_same_file_again_says_so(
     tmp_path: Path, article: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -159,7 +184,7 @@ def test_a_file_in_another_encoding_asks_for_it(tmp_path: Path, capsys: pytest.C
     line = _one_line(capsys.readouterr().err)
     assert "legacy.txt" in line
     assert "--encoding" in line
-    assert _titles(project_path) == []
+    assert not project_path.exists()  # nothing written: not even an empty project
 
     assert run_cli(["import", str(legacy), "--project", str(project_path), "--encoding", "cp1252"]) == 0
     project = Project.open(project_path, create=False)

@@ -171,3 +171,19 @@ def test_enter_in_a_question_answers_cancel(qtbot) -> None:
 
     QTimer.singleShot(200, press_enter)
     assert DialogService(None).confirm("Delete article", "Delete “Talks”?", yes="Delete Article") is False
+
+
+def test_a_folder_given_as_the_project_is_named_a_folder_not_a_raw_error(qtbot, tmp_path: Path) -> None:
+    from annotator.app import start_window
+    from annotator.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue(ANNOTATOR_KEY, "Ana")
+    dialogs = FakeDialogs()
+    window = MainWindow(settings, dialogs, build=False)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    start_window(window, folder, None)
+    messages = " ".join(message for _title, message in dialogs.errors)
+    assert "is a folder" in messages and "Errno" not in messages
