@@ -126,6 +126,10 @@ class CodebookService:
             book = queries.load_codebook(session=session)
             if value not in {level.value for level in book.confidence_levels}:
                 raise CodebookError(f"There is no confidence level {value} to relabel.")
+            for level in book.confidence_levels:
+                # Two levels with one label would make the dataset's confidence_label ambiguous.
+                if level.value != value and level.label.casefold() == label.casefold():
+                    raise CodebookError(f"Level {level.value} is labelled “{level.label}” already.")
             queries.set_confidence_levels([ConfidenceLevel(value, label)], session=session)
         return CODEBOOK_CHANGED
 

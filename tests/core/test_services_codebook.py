@@ -169,6 +169,14 @@ def test_relabel_a_confidence_level(tmp_path: Path, project: Project) -> None:
         again.close()
 
 
+def test_two_levels_cannot_share_a_label(project: Project) -> None:
+    """Else the dataset's confidence_label could not tell them apart."""
+    with pytest.raises(CodebookError, match="Level 2"):
+        project.codebook.relabel_level(4, "Low")
+    assert project.codebook.relabel_level(4, "high") == Changes(codebook=True)  # its own label again
+    assert [lvl.label for lvl in project.codebook.get().confidence_levels][3] == "high"
+
+
 def test_apply_the_journalism_preset(tmp_path: Path, project: Project) -> None:
     article_id = add_article(project, "The minister said taxes will rise. Insiders doubt it. It may fail.")
     ann = project.annotator("Ann")
