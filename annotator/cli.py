@@ -245,7 +245,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if args.title and len(args.files) > 1:
         raise ValueError("--title names one article: give it with a single FILE.")
     new = not args.project.exists()
-    project = Project.open(args.project)
+    project = Project.open(args.project, check_damage=True)
     imported = False
     try:
         for path in args.files:
@@ -318,7 +318,7 @@ def _cmd_import_claims(args: argparse.Namespace) -> int:
 
     if not args.project.exists():
         raise ValueError(f"There is no project file at “{args.project}”.")
-    project = Project.open(args.project, create=False)
+    project = Project.open(args.project, create=False, check_damage=True)
     try:
         report = project.exchange.import_claims(args.file)
     finally:
@@ -335,7 +335,7 @@ def _cmd_merge(args: argparse.Namespace) -> int:
 
     if not args.project.exists():
         raise ValueError(f"There is no project file at “{args.project}”.")
-    project = Project.open(args.project, create=False)
+    project = Project.open(args.project, create=False, check_damage=True)
     try:
         report = project.merge.merge_from(args.other)
     finally:

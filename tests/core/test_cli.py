@@ -324,3 +324,28 @@ def test_as_a_process(tmp_path: Path, article: Path) -> None:
     exported = _annotator("export", "--project", "p.sqlite", "--out", "c.csv", cwd=tmp_path)
     assert exported.returncode == 0, exported.stderr
     assert (tmp_path / "c.csv").read_text(encoding="utf-8-sig").startswith("claim_id,document_id,")
+
+
+def test_the_command_line_writes_nothing_into_a_damaged_project(
+    tmp_path: Path, article: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app refuses a damaged project and offers a backup; the command line must not write into it."""
+    import hashlib
+
+    project_path = tmp_path / "project.sqlite"
+    for number in range(40):  # enough pages that damage near the end leaves the schema readable
+        source = tmp_path / f"report {number}.txt"
+        source.write_text(
+            f"Report {number}: " + "the spokesperson said the talks went on. " * 60, encoding="utf-8"
+        )
+        assert run_cli(["import", str(source), "--project", str(project_path)]) == 0
+    data = bytearray(project_path.read_bytes())
+    data[-3 * 4096 : -4096] = b"\xa5" * (2 * 4096)
+    project_path.write_bytes(bytes(data))
+    before = hashlib.sha256(project_path.read_bytes()).hexdigest()
+    capsys.readouterr()
+
+    assert run_cli(["import", str(article), "--project", str(project_path)]) != 0
+    error = capsys.readouterr().err
+    assert "damaged" in error and "nothing was written" in error
+    assert hashlib.sha256(project_path.read_bytes()).hexdigest() == before
