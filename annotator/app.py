@@ -59,13 +59,29 @@ def set_app_icon(app: QApplication) -> None:
 def choose_project_path(explicit: Path | None, settings: QSettings) -> Path:
     if explicit is not None:
         return explicit
-    recent = settings.value(RECENT_KEY, [])
-    if isinstance(recent, str):
-        recent = [recent]
-    for candidate in recent or []:
-        if Path(candidate).exists():
-            return Path(candidate)
+    for candidate in _recent(settings):
+        if candidate.exists():
+            return candidate
     return default_project_path()
+
+
+def _recent(settings: QSettings) -> list[Path]:
+    recent = settings.value(RECENT_KEY, [])
+    return [Path(recent)] if isinstance(recent, str) else [Path(item) for item in recent or []]
+
+
+def _say_if_the_last_project_is_gone(window: MainWindow, opened: Path) -> None:
+    """The project open last is not where it was (moved, renamed, on a drive not plugged in): say so,
+    rather than let another project appear as if the work were lost."""
+    last = next(iter(_recent(window.settings)), None)
+    if last is None or last.exists() or last == opened:
+        return
+    log.warning("The last project %s is gone; opening %s", last, opened)
+    window.dialogs.info(
+        "Last project not found",
+        f"Your last project, “{last.name}”, is no longer in {last.parent}, so “{opened.name}” opens"
+        " instead. If the file was moved or renamed, File > Open finds it where it is now.",
+    )
 
 
 def open_initial_project(window: MainWindow, project_path: Path | None, annotator_name: str | None) -> bool:
@@ -203,6 +219,8 @@ def start_window(window: MainWindow, project_path: Path | None, annotator_name: 
     if not window.built:
         window.build()
     path = choose_project_path(project_path, window.settings)
+    if project_path is None:
+        _say_if_the_last_project_is_gone(window, path)
     look = first_look(path) if path.is_file() else None  # a folder: the full open says what it is
     if look is None:  # a new, old, foreign or damaged file: the full open deals with it
         return open_initial_project(window, project_path, annotator_name)

@@ -187,3 +187,21 @@ def test_a_folder_given_as_the_project_is_named_a_folder_not_a_raw_error(qtbot, 
     start_window(window, folder, None)
     messages = " ".join(message for _title, message in dialogs.errors)
     assert "is a folder" in messages and "Errno" not in messages
+
+
+def test_a_last_project_that_is_gone_is_named_not_silently_replaced(qtbot, tmp_path: Path) -> None:
+    from annotator.app import start_window
+    from annotator.services.project import Project
+    from annotator.ui.main_window import RECENT_KEY, MainWindow
+
+    other = tmp_path / "other.sqlite"
+    Project.open(other).close()
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue(ANNOTATOR_KEY, "Ana")
+    settings.setValue(RECENT_KEY, [str(tmp_path / "moved away.sqlite"), str(other)])
+    dialogs = FakeDialogs()
+    window = MainWindow(settings, dialogs, build=False)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    start_window(window, None, None)
+    [(_title, message)] = dialogs.infos
+    assert "moved away.sqlite" in message and "other.sqlite" in message
