@@ -68,8 +68,9 @@ class DecodedText:
 def decode_article_bytes(data: bytes, *, name: str, encoding: str | None = None) -> DecodedText:
     """Decode an article's bytes, refusing binary, empty and oversized input with ImportRejected.
 
-    Without `encoding`, a BOM or valid UTF-8 is trusted (certain) and anything else is guessed by
-    charset-normalizer (not certain). With `encoding` (the user's choice) the bytes are decoded
+    Without `encoding`, valid UTF-8 (with or without its BOM) is trusted (certain); a UTF-16 or
+    UTF-32 BOM decides the encoding, and anything else is guessed by charset-normalizer, but neither
+    is certain: the user confirms it. With `encoding` (the user's choice) the bytes are decoded
     strictly with it. `name` is what messages call the input, e.g. the file name.
     """
     if len(data) > MAX_ARTICLE_BYTES:
@@ -111,7 +112,8 @@ def _decode_detected(data: bytes, name: str) -> DecodedText:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return DecodedText(canonicalize(data.decode(codec)), codec, certain=True)
+                # UTF-8 is the articles' encoding; any other, BOM or not, is shown to be confirmed.
+                return DecodedText(canonicalize(data.decode(codec)), codec, certain=codec == "utf-8-sig")
             except UnicodeDecodeError:
                 break  # a BOM is no proof: let the checks below judge the bytes
     # Without a BOM, NUL bytes mean binary. BOM-less UTF-16 also has them, but it is rare; the

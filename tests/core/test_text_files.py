@@ -67,14 +67,15 @@ def test_crlf_and_lone_cr_become_line_feeds(tmp_path: Path) -> None:
     ],
     ids=["native", "little-endian", "big-endian"],
 )
-def test_utf16_with_bom_is_certain(tmp_path: Path, data: bytes) -> None:
+def test_utf16_with_bom_is_detected_and_shown_to_be_confirmed(tmp_path: Path, data: bytes) -> None:
+    """Articles are UTF-8: anything else, a BOM or not, is detected and confirmed by the user."""
     result = read_article_file(_write(tmp_path, "a.txt", data))
-    assert result == DecodedText("Title\n" + WORLD, "utf-16", certain=True)
+    assert result == DecodedText("Title\n" + WORLD, "utf-16", certain=False)
 
 
 def test_utf32_with_bom_is_not_mistaken_for_utf16(tmp_path: Path) -> None:
     result = read_article_file(_write(tmp_path, "a.txt", codecs.BOM_UTF32_LE + WORLD.encode("utf-32-le")))
-    assert result == DecodedText(WORLD, "utf-32", certain=True)
+    assert result == DecodedText(WORLD, "utf-32", certain=False)
 
 
 @pytest.mark.parametrize(
