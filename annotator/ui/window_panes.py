@@ -21,6 +21,7 @@ def build_panes(window: MainWindow) -> None:
     from annotator.ui.claim_panel import ClaimPanel
     from annotator.ui.fitted_rows import fit_rows_to_width
     from annotator.ui.ruled_splitter import RuledSplitter
+    from annotator.ui.scroll_bar_focus import ScrollBarsKeepFocus
     from annotator.ui.scroll_pane import VerticalScrollPane
 
     window.article_list = QListWidget()
@@ -77,3 +78,5 @@ def build_panes(window: MainWindow) -> None:
     window.splitter.setStretchFactor(1, 1)
     window.splitter.setSizes([230, 720, 410])
     window.setCentralWidget(window.splitter)
+    # Scrolling a list by its bar leaves the keyboard in the article (or wherever it was).
+    ScrollBarsKeepFocus([window.article_list, window.claim_panel.table_view], window)

@@ -325,3 +325,23 @@ def test_tab_from_the_article_reaches_the_panel_s_first_control_not_an_invisible
     focused = QApplication.focusWidget()
     # A control of the panel, which shows its focus; not the pane the panel scrolls in, which did not.
     assert window.claim_panel.isAncestorOf(focused) and focused.isVisible()
+
+
+def test_dragging_a_list_s_scroll_bar_leaves_the_keyboard_in_the_article(qtbot, settings, tmp_path):
+    from PySide6.QtCore import QPoint
+
+    window, _first, _second = tagged_window(qtbot, settings, tmp_path)
+    table = window.claim_panel.table_view
+    bar = table.verticalScrollBar()
+    table.setFixedHeight(60)  # two claims need scrolling now
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.maximum() > 0)
+    view = window.article_view
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    qtbot.mousePress(bar, Qt.MouseButton.LeftButton, pos=QPoint(bar.width() // 2, bar.height() - 5))
+    qtbot.mouseRelease(bar, Qt.MouseButton.LeftButton, pos=QPoint(bar.width() // 2, bar.height() - 5))
+    assert view.hasFocus()
+    qtbot.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(table.model().index(0, 0)).center()
+    )
+    assert table.hasFocus()  # a click on a row still gives the list the keyboard
