@@ -244,25 +244,27 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     if args.title and len(args.files) > 1:
         raise ValueError("--title names one article: give it with a single FILE.")
-    new = not args.project.exists()
+    if not args.project.exists():  # the first file is judged before a project is made for it
+        _check_article_file(args.files[0], args.encoding)
     project = Project.open(args.project, check_damage=True)
-    imported = False
     try:
         for path in args.files:
             result = project.articles.import_file(path, title=args.title, encoding=args.encoding)
-            imported = True
             verb = "imported" if result.created else "already in the project:"
             print(f"{verb} “{result.title}” ({result.article_id})")
     finally:
         project.close()
-        if new and not imported:  # the first file was refused: leave no empty project behind
-            for leftover in _project_files(args.project):
-                leftover.unlink(missing_ok=True)
     return EXIT_OK
 
 
-def _project_files(path: Path) -> list[Path]:
-    return [path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+def _check_article_file(path: Path, encoding: str | None) -> None:
+    """Raise what importing `path` would raise (ImportRejected, EncodingUnsure), writing nothing."""
+    from annotator.formats.text_files import read_article_file
+    from annotator.services.articles import EncodingUnsure
+
+    decoded = read_article_file(path, encoding=encoding)
+    if not decoded.certain and encoding is None:
+        raise EncodingUnsure(path, decoded)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

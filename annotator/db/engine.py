@@ -21,6 +21,8 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine
 
+from annotator.db.project_file import hold, release
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
@@ -82,6 +84,24 @@ def _on_begin(connection: Any) -> None:
     connection.exec_driver_sql(BEGIN_READ if read_only else BEGIN_WRITE)
 
 
+def _held_while_connected(engine: Engine, path: Path) -> None:
+    """Each of the engine's connections puts the file on project_file's list of the files this process
+    has open while it is open, so that nothing in this process reads the file but SQLite meanwhile
+    (closing any other descriptor of it would cancel SQLite's locks: see project_file._HELD)."""
+
+    def connected(_dbapi_connection: Any, record: Any) -> None:
+        record.info["held"] = hold(path)
+
+    def closed(_dbapi_connection: Any, record: Any) -> None:
+        held = record.info.pop("held", None)
+        if held is not None:
+            release(held)
+
+    event.listen(engine, "connect", connected)
+    event.listen(engine, "close", closed)
+    event.listen(engine, "close_detached", closed)
+
+
 def sqlite_engine(path: Path) -> Engine:
     """The project's writer: one connection, shared in turn (a second writer waits for it)."""
     # URL.create, not an f-string: a "?" or "#" in the file name would be parsed as part of the URL
@@ -94,6 +114,7 @@ def sqlite_engine(path: Path) -> Engine:
     )
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+    _held_while_connected(engine, path)
     log.info(
         "SQLite %s%s: one writer connection, read-only readers",
         sqlite3.sqlite_version,
@@ -112,4 +133,5 @@ def sqlite_reader_engine(path: Path) -> Engine:
     engine = create_engine(url)
     event.listen(engine, "connect", _on_reader_connect)
     event.listen(engine, "begin", lambda connection: connection.exec_driver_sql(BEGIN_READ))
+    _held_while_connected(engine, path)
     return engine

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +26,46 @@ KNOWN_REVISIONS = ("0001", "0002", "0003")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 
+# The project files this process has open through SQLite, by (device, inode): such a file is never
+# opened here with anything but SQLite (`_held_here`). POSIX locks belong to a process, and closing *any*
+# descriptor of a file cancels all of the process's locks on it, SQLite's too. Reading the live project's
+# header with open() (a daily backup, a check) once cancelled the app's own locks; another program that
+# then closed the file took itself for the last one and deleted the WAL, with the claims saved in it since.
+_HELD: Counter[tuple[int, int]] = Counter()
+_HELD_LOCK = threading.Lock()
+
+
+def hold(path: Path) -> tuple[int, int]:
+    """Note that this process has `path` open through SQLite until `release` (returns its identity)."""
+    found = Path(path).stat()
+    identity = (found.st_dev, found.st_ino)
+    with _HELD_LOCK:
+        _HELD[identity] += 1
+    return identity
+
+
+def release(identity: tuple[int, int]) -> None:
+    with _HELD_LOCK:
+        _HELD[identity] -= 1
+        if _HELD[identity] <= 0:
+            del _HELD[identity]
+
+
+def _held_here(path: Path) -> bool:
+    """Whether this process has `path` open through SQLite (by the file itself: links lead to it)."""
+    try:
+        found = Path(path).stat()
+    except OSError:
+        return False
+    with _HELD_LOCK:
+        return (found.st_dev, found.st_ino) in _HELD
+
+
 def check_sqlite_file(path: Path) -> None:
     """Refuse, without touching it, a file that is not an SQLite database of ours."""
     if path.is_dir():
         raise NotAProjectError(f"“{path}” is a folder, not a project file.")
-    if _maybe_open(path):  # a connection may hold locks on it: SQLite reads it (_closed_wal_database)
+    if _held_here(path):  # this process's locks on it must stay: SQLite reads it (see _HELD)
         application_id = _application_id(path)
     else:
         try:
@@ -110,25 +147,22 @@ def _application_id(path: Path) -> int:
             return int(connection.execute("PRAGMA application_id").fetchone()[0])
         finally:
             connection.close()
+    except sqlite3.OperationalError as error:  # locked, a hot journal a read-only open may not replay
+        raise ProjectFileError(f"“{path.name}” cannot be read: {error}.") from error
     except sqlite3.DatabaseError as error:  # "file is not a database"
         raise NotAProjectError(f"“{path.name}” is not a Source Annotator project ({error}).") from error
 
 
-def _maybe_open(path: Path) -> bool:
-    """Whether a connection may have `path` open (a -wal or -journal file lies beside it)."""
-    return any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-journal"))
-
-
 def _closed_wal_database(path: Path) -> bool:
-    """Whether `path` is a database in WAL mode that no connection has open (it has no -wal file).
+    """Whether `path` is a database in WAL mode that no connection has open: no -wal file lies beside
+    the file itself (SQLite puts it there, whatever link leads to the file), nor a -journal.
 
-    The file itself is only opened here when it has no -wal or -journal file beside it, that is when
-    no connection can be holding a lock on it: POSIX locks belong to a process, and closing *any*
-    descriptor of a file cancels all of the process's locks on it, SQLite's too. Reading the live
-    project's header that way (a daily backup, a check) once cancelled the app's own locks, after which
-    another program closing the file took the WAL away, with the claims saved in it since.
+    The file is read here only when this process does not have it open (see _HELD).
     """
-    if _maybe_open(path):
+    real = path.resolve()
+    if _held_here(path) or any(
+        real.with_name(real.name + suffix).exists() for suffix in ("-wal", "-journal")
+    ):
         return False
     with path.open("rb") as handle:
         return handle.read(20)[18:19] == b"\x02"

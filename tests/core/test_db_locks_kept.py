@@ -52,10 +52,17 @@ def _claims_on_disk(path: Path) -> int:
     ],
     ids=["integrity check", "daily backup", "first look", "open again"],
 )
+@pytest.mark.parametrize("through_a_link", [False, True], ids=["by its name", "through a link"])
 def test_what_the_app_does_to_its_open_project_leaves_its_locks_alone(
-    tmp_path: Path, what_the_app_does
+    tmp_path: Path, what_the_app_does, through_a_link: bool
 ) -> None:
-    path = tmp_path / "project.sqlite"
+    real = tmp_path / "real" / "project.sqlite"
+    real.parent.mkdir()
+    open_project(real).close()
+    path = real
+    if through_a_link:  # SQLite keeps the -wal beside the file the link leads to, not beside the link
+        path = tmp_path / "link.sqlite"
+        path.symlink_to(real)
     project = open_project(path)
     try:
         article_id = add_article(project, TEXT)
@@ -64,7 +71,7 @@ def test_what_the_app_does_to_its_open_project_leaves_its_locks_alone(
         what_the_app_does(path, tmp_path)
         subprocess.run([sys.executable, "-c", ANOTHER_PROGRAM, str(path)], check=True)
         add_claim(project, article_id, me, 20, 32)  # saved, and shown as saved
-        assert path.with_name(path.name + "-wal").exists()
+        assert real.with_name(real.name + "-wal").exists()
         assert _claims_on_disk(path) == 2
     finally:
         project.close()
