@@ -112,15 +112,21 @@ def read_file_state(path: Path) -> FileState | None:
         application_id = int(connection.execute("PRAGMA application_id").fetchone()[0])
     except sqlite3.OperationalError as error:  # locked, unreadable, a hot journal we may not replay
         raise ProjectFileError(f"“{path.name}” cannot be read: {error}.") from error
-    except sqlite3.DatabaseError as error:  # "file is not a database": damaged or not SQLite
-        raise NotAProjectError(f"“{path.name}” is not a Source Annotator project ({error}).") from error
+    except sqlite3.DatabaseError as error:  # "file is not a database", or a damaged one
+        raise _unreadable(path, str(error)) from error
     except UnicodeDecodeError as error:
-        raise NotAProjectError(
-            f"“{path.name}” is not a Source Annotator project ({_sqlite_message(error)})."
-        ) from error
+        raise _unreadable(path, _sqlite_message(error)) from error
     finally:
         connection.close()
     return FileState(revision, tables, application_id)
+
+
+def _unreadable(path: Path, message: str) -> ProjectFileError:
+    """A database SQLite calls malformed is damaged, which the app offers to restore from a backup (it
+    may well be one of ours); anything else SQLite cannot read is not a project."""
+    if "malformed" in message:
+        return ProjectFileError(f"“{path.name}” is damaged ({message}).")
+    return NotAProjectError(f"“{path.name}” is not a Source Annotator project ({message}).")
 
 
 def read_only_connection(path: Path) -> sqlite3.Connection:

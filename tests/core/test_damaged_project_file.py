@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.db.errors import NotAProjectError
+from annotator.db.errors import NotAProjectError, ProjectFileError
 from annotator.db.project_file import damage_report
 from annotator.services.first_look import first_look
 from annotator.services.project import Project
@@ -44,6 +44,8 @@ def test_the_first_look_leaves_it_to_the_full_open(damaged_schema: Path) -> None
 
 def test_the_full_open_refuses_it_untouched(damaged_schema: Path) -> None:
     before = sha256_of(damaged_schema)
-    with pytest.raises(NotAProjectError, match="malformed database schema"):
+    with pytest.raises(ProjectFileError, match=r"is damaged \(malformed database schema") as refused:
         Project.open(damaged_schema)
+    # Damaged, not someone else's: the app offers to restore it from a backup (ui/project_files.py).
+    assert not isinstance(refused.value, NotAProjectError)
     assert sha256_of(damaged_schema) == before

@@ -462,7 +462,7 @@ REFUSED = {
     _folder: (NotAProjectError, "folder"),
     _foreign_database: (NotAProjectError, "another program"),
     _newer_project: (NewerProjectError, "newer version"),
-    _damaged_schema: (NotAProjectError, "malformed database schema"),
+    _damaged_schema: (ProjectFileError, "is damaged \\(malformed database schema"),
     _damaged_pages: (ProjectFileError, "damaged|malformed"),
 }
 

@@ -248,3 +248,25 @@ def test_a_new_annotators_name_is_not_written_into_a_file_not_yet_found_sound(
     assert window.project is None
     assert dialogs.errors and dialogs.errors[0][0] == "The project file is damaged"
     window.close()
+
+
+def test_a_project_whose_schema_is_damaged_is_offered_its_backup_too(qtbot, settings, tmp_path):
+    """SQLite reads no schema from it ("malformed database schema"): still our damaged project, not
+    someone else's file, so the newest good backup is offered."""
+    path = tmp_path / "p.sqlite"
+    make_project(path, 40)
+    BackupService(path, backups_root()).take("daily", now=datetime.now(UTC) - timedelta(hours=30))
+    data = bytearray(path.read_bytes())
+    at = data.index(b"CONSTRAINT", 100)  # only the schema's SQL says CONSTRAINT
+    data[at - 6 : at] = b"\xb2\xaa\xb3\xb3\xd3\xdf"
+    path.write_bytes(bytes(data))
+    dialogs = FakeDialogs()
+    dialogs.confirm_answers.append(True)
+    dialogs.text_answers.append("Ana")  # the name, asked as the restored copy opens
+    window = MainWindow(settings, dialogs)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    open_initial_project(window, path, "Ana")
+    qtbot.waitUntil(lambda: window.project is not None and window.project.path != path, timeout=20_000)
+    assert dialogs.asked.count("The project file is damaged") == 1
+    assert claim_count(window.project.path) == 40
+    window.close()
