@@ -57,8 +57,10 @@ class Project:
         if path.exists():
             check_sqlite_file(path)
             if check_damage and path.stat().st_size and (damage := damage_report(path)) is not None:
+                first, *more = damage.splitlines() or [damage]  # quick_check lists every fault it finds
+                found = f"{first}, and {len(more)} more" if more else first
                 raise ProjectFileError(
-                    f"“{path.name}” is damaged ({damage}): nothing was written to it. Open it in the app,"
+                    f"“{path.name}” is damaged ({found}): nothing was written to it. Open it in the app,"
                     " which offers to restore its last good backup."
                 )
         elif not create:

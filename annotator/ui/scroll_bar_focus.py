@@ -8,7 +8,7 @@ keyboard, as everywhere.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
 
 
@@ -19,6 +19,7 @@ class ScrollBarsKeepFocus(QObject):
         super().__init__(parent)
         self._views = views
         self._before: QWidget | None = None  # what had the keyboard before one of the views took it
+        self._just_taken = False  # a view took it in the event being handled (a click), not earlier
         for view in views:
             for bar in (view.verticalScrollBar(), view.horizontalScrollBar()):
                 bar.installEventFilter(self)
@@ -29,12 +30,21 @@ class ScrollBarsKeepFocus(QObject):
     def _on_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         if any(new is view for view in self._views) and not any(old is view for view in self._views):
             self._before = old
+            self._just_taken = True
+            QTimer.singleShot(0, self._forget_taking)
+
+    def _forget_taking(self) -> None:
+        self._just_taken = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Qt has moved the keyboard to the list by the time the press reaches its scroll bar.
         if event.type() == QEvent.Type.MouseButtonPress:
             before, focused = self._before, QApplication.focusWidget()
-            taken = any(focused is view and view.isAncestorOf(watched) for view in self._views)  # type: ignore[arg-type]
+            # Only when this press gave the list the keyboard: a list that had it keeps it.
+            taken = self._just_taken and any(
+                focused is view and view.isAncestorOf(watched)  # type: ignore[arg-type]
+                for view in self._views
+            )
             if taken and before is not None:
                 try:
                     if before.isVisible():

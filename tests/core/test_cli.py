@@ -348,4 +348,21 @@ def test_the_command_line_writes_nothing_into_a_damaged_project(
     assert run_cli(["import", str(article), "--project", str(project_path)]) != 0
     error = capsys.readouterr().err
     assert "damaged" in error and "nothing was written" in error
+    assert len(error.strip().splitlines()) == 1
     assert hashlib.sha256(project_path.read_bytes()).hexdigest() == before
+
+
+def test_a_damaged_project_is_reported_in_one_line_however_many_faults_sqlite_lists(
+    tmp_path: Path, article: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project_path = tmp_path / "project.sqlite"
+    assert run_cli(["import", str(article), "--project", str(project_path)]) == 0
+    faults = (
+        "Fragmentation of 193 bytes reported as 0 on page 12\nOn tree page 50 cell 11: invalid page number"
+    )
+    monkeypatch.setattr("annotator.services.project.damage_report", lambda _path: faults)
+    capsys.readouterr()
+    assert run_cli(["import", str(article), "--project", str(project_path)]) != 0
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert "Fragmentation of 193 bytes" in error and "and 1 more" in error

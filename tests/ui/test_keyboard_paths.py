@@ -345,3 +345,7 @@ def test_dragging_a_list_s_scroll_bar_leaves_the_keyboard_in_the_article(qtbot, 
         table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(table.model().index(0, 0)).center()
     )
     assert table.hasFocus()  # a click on a row still gives the list the keyboard
+    qtbot.wait(5)  # as between any two clicks
+    qtbot.mousePress(bar, Qt.MouseButton.LeftButton, pos=QPoint(bar.width() // 2, bar.height() - 5))
+    qtbot.mouseRelease(bar, Qt.MouseButton.LeftButton, pos=QPoint(bar.width() // 2, bar.height() - 5))
+    assert table.hasFocus()  # and its own scroll bar leaves it there
