@@ -198,12 +198,35 @@ def run_app(project_path: Path | None = None, annotator_name: str | None = None)
     # opens the project.
     window = MainWindow(app_settings(), build=False)
     install_error_hook(window)
+    _close_on_terminate(app)
     AfterFirstPaint(window, lambda: start_window(window, project_path, annotator_name))
     window.show()
     # The keys (1, 2, 3, Alt+digits) are the window's shortcuts, which need it active; a desktop makes a
     # new window active, a bare X server (Xvfb, as scripts/run.sh starts it) only when asked.
     window.activateWindow()
     return app.exec()
+
+
+def _close_on_terminate(app: QApplication) -> None:
+    """SIGTERM or SIGHUP (a logout, a shutdown, `kill`, a closed terminal) closes the windows as Quit does.
+
+    Every claim is saved either way, but a window closed this way closes its project, and SQLite folds
+    the write-ahead log into the project file: the one .sqlite file then holds all the work, ready to be
+    copied or sent. Killed outright, the file's -wal companion holds the session's work until the next open.
+    """
+    import signal
+
+    def close(_signal: int, _frame: object) -> None:
+        app.closeAllWindows()
+        app.quit()
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), close)
+    # Python runs a signal's handler only when it runs itself: a light timer lets it while Qt waits.
+    ticker = QTimer(app)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(250)
 
 
 def start_window(window: MainWindow, project_path: Path | None, annotator_name: str | None) -> bool:

@@ -205,3 +205,41 @@ def test_a_last_project_that_is_gone_is_named_not_silently_replaced(qtbot, tmp_p
     start_window(window, None, None)
     [(_title, message)] = dialogs.infos
     assert "moved away.sqlite" in message and "other.sqlite" in message
+
+
+def test_sigterm_closes_the_project_so_that_its_one_file_holds_all_the_work(tmp_path: Path) -> None:
+    """A logout or `kill` sends SIGTERM: the window closes as Quit does, and the -wal is folded in."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from annotator.services.project import Project
+
+    project_path = tmp_path / "p.sqlite"
+    Project.open(project_path).close()
+    wal = project_path.with_name(project_path.name + "-wal")
+    home = tmp_path / "home"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        **{name: str(home / name.lower()) for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME")},
+    }
+    script = (
+        "import sys, pathlib; from annotator.app import run_app;"
+        " sys.exit(run_app(pathlib.Path(sys.argv[1]), 'Ana'))"
+    )
+    app = subprocess.Popen([sys.executable, "-c", script, str(project_path)], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not wal.exists() and time.monotonic() < deadline:  # open for edits
+            time.sleep(0.1)
+        assert wal.exists()
+        time.sleep(1)  # past the check and backup on open
+        app.send_signal(signal.SIGTERM)
+        assert app.wait(timeout=30) == 0
+    finally:
+        if app.poll() is None:
+            app.kill()
+    assert not wal.exists()
