@@ -224,6 +224,8 @@ class ClaimEditor(QWidget):
         self.delete_button.setToolTip("Delete this claim (Delete key in the list; undo brings it back)")
         self.delete_button.setAccessibleName("Delete claim")
         self.delete_button.clicked.connect(self._on_delete)
+        for button in (self.adjust_button, self.delete_button):
+            button.installEventFilter(self)  # Escape on them goes back to the article, as from a field
 
         self._form = QFormLayout()
         self._form.setContentsMargins(0, 0, 0, 0)

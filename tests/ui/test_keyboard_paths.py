@@ -349,3 +349,13 @@ def test_dragging_a_list_s_scroll_bar_leaves_the_keyboard_in_the_article(qtbot, 
     qtbot.mousePress(bar, Qt.MouseButton.LeftButton, pos=QPoint(bar.width() // 2, bar.height() - 5))
     qtbot.mouseRelease(bar, Qt.MouseButton.LeftButton, pos=QPoint(bar.width() // 2, bar.height() - 5))
     assert table.hasFocus()  # and its own scroll bar leaves it there
+
+
+def test_escape_on_the_claim_s_buttons_goes_back_to_the_article(qtbot, settings, tmp_path):
+    window, _first, _second = tagged_window(qtbot, settings, tmp_path)
+    editor = window.claim_panel.editor
+    for button in (editor.adjust_button, editor.delete_button):
+        button.setFocus()
+        qtbot.waitUntil(button.hasFocus)
+        qtbot.keyClick(button, Qt.Key.Key_Escape)
+        qtbot.waitUntil(window.article_view.hasFocus)
