@@ -17,7 +17,8 @@ from annotator import APP_NAME, __version__
 from annotator.paths import resources_dir, seeds_dir
 from annotator.settings import config_dir, default_project_path, log_dir
 from annotator.ui.annotator_name import choose_annotator_name
-from annotator.ui.main_window import RECENT_KEY, MainWindow
+from annotator.ui.main_window import MainWindow
+from annotator.ui.project_files import recent_projects
 from annotator.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -59,21 +60,16 @@ def set_app_icon(app: QApplication) -> None:
 def choose_project_path(explicit: Path | None, settings: QSettings) -> Path:
     if explicit is not None:
         return explicit
-    for candidate in _recent(settings):
+    for candidate in map(Path, recent_projects(settings)):
         if candidate.exists():
             return candidate
     return default_project_path()
 
 
-def _recent(settings: QSettings) -> list[Path]:
-    recent = settings.value(RECENT_KEY, [])
-    return [Path(recent)] if isinstance(recent, str) else [Path(item) for item in recent or []]
-
-
 def _say_if_the_last_project_is_gone(window: MainWindow, opened: Path) -> None:
     """The project open last is not where it was (moved, renamed, on a drive not plugged in): say so,
     rather than let another project appear as if the work were lost."""
-    last = next(iter(_recent(window.settings)), None)
+    last = next(map(Path, recent_projects(window.settings)), None)
     if last is None or last.exists() or last == opened:
         return
     log.warning("The last project %s is gone; opening %s", last, opened)

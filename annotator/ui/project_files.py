@@ -13,6 +13,8 @@ from annotator.ui.window_texts import menu_text
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from PySide6.QtCore import QSettings
+
     from annotator.ui.main_window import MainWindow
 
 # This module loads before the window's first paint (see main_window): Qt classes and the services
@@ -21,6 +23,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RECENT_KEY = "projects/recent"
+
+
+def recent_projects(settings: QSettings) -> list[str]:
+    """The projects opened last, newest first (QSettings gives one alone as a plain string)."""
+    value = settings.value(RECENT_KEY, [])
+    if isinstance(value, str):
+        value = [value]
+    return [str(v) for v in value or []]
+
+
 MAX_RECENT = 8
 
 
@@ -125,10 +137,7 @@ class ProjectFiles:
     # --- recent projects ----------------------------------------------------------------------
 
     def recent(self) -> list[str]:
-        value = self.window.settings.value(RECENT_KEY, [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in value or []]
+        return recent_projects(self.window.settings)
 
     def remember_recent(self, path: Path) -> None:
         recent = [str(path)] + [p for p in self.recent() if p != str(path)]

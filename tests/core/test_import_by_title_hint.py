@@ -23,6 +23,18 @@ def _csv_from_another_project(tmp_path: Path, title: str) -> Path:
     return tmp_path / "claims.csv"
 
 
+def _ours(tmp_path: Path, *articles: tuple[str, str]) -> Path:
+    """Our project, holding these (text, title) articles."""
+    ours = tmp_path / "ours.sqlite"
+    project = Project.open(ours)
+    try:
+        for text, title in articles:
+            project.articles.add_text(text, title=title)
+    finally:
+        project.close()
+    return ours
+
+
 def _import(path: Path, out: Path) -> list[str]:
     project = Project.open(path, create=False)
     try:
@@ -33,12 +45,7 @@ def _import(path: Path, out: Path) -> list[str]:
 
 def test_the_reason_says_to_empty_the_document_id(tmp_path: Path) -> None:
     out = _csv_from_another_project(tmp_path, "Council vote")
-    ours = tmp_path / "ours.sqlite"
-    project = Project.open(ours)
-    try:
-        project.articles.add_text(TEXT, title="Council vote")
-    finally:
-        project.close()
+    ours = _ours(tmp_path, (TEXT, "Council vote"))
 
     [reason] = _import(ours, out)
 
@@ -57,13 +64,7 @@ def test_the_reason_says_to_empty_the_document_id(tmp_path: Path) -> None:
 
 def test_two_articles_with_the_title_ask_for_an_id(tmp_path: Path) -> None:
     out = _csv_from_another_project(tmp_path, "Council vote")
-    ours = tmp_path / "ours.sqlite"
-    project = Project.open(ours)
-    try:
-        project.articles.add_text(TEXT, title="Council vote")
-        project.articles.add_text(TEXT + "Again.\n", title="Council vote")
-    finally:
-        project.close()
+    ours = _ours(tmp_path, (TEXT, "Council vote"), (TEXT + "Again.\n", "Council vote"))
 
     [reason] = _import(ours, out)
 
@@ -72,12 +73,7 @@ def test_two_articles_with_the_title_ask_for_an_id(tmp_path: Path) -> None:
 
 def test_no_article_with_the_title_says_only_that_it_is_missing(tmp_path: Path) -> None:
     out = _csv_from_another_project(tmp_path, "Elsewhere")
-    ours = tmp_path / "ours.sqlite"
-    project = Project.open(ours)
-    try:
-        project.articles.add_text(TEXT, title="Council vote")
-    finally:
-        project.close()
+    ours = _ours(tmp_path, (TEXT, "Council vote"))
 
     [reason] = _import(ours, out)
 

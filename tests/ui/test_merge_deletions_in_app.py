@@ -11,6 +11,7 @@ from annotator.app import open_initial_project
 from annotator.db.project_file import read_only_connection
 from annotator.services.project import Project
 from annotator.ui.main_window import MainWindow
+from tests.core.factories import add_claim
 from tests.ui.fakes import FakeDialogs
 
 TEXT = "The minister said the talks would resume. Officials said the army was ready."
@@ -25,31 +26,36 @@ def tombstones(path: Path, claim_id: str) -> list[str]:
         connection.close()
 
 
-def test_a_claim_deleted_in_the_app_is_not_brought_back_by_a_merge(qtbot, tmp_path):
-    mine, ben = tmp_path / "mine.sqlite", tmp_path / "ben.sqlite"
-    project = Project.open(mine)
-    article = project.articles.add_text(TEXT, title="Talks").article_id
-    _, claim = project.claims.create(
-        article_id=article,
-        annotator_id=project.annotator("Ana").id,
-        start=0,
-        end=41,
-        source_type_id=project.codebook.get().active_types[0].id,
-        confidence=4,
-    )
-    project.close()
-    shutil.copy(mine, ben)  # Ben works on a copy of my file: he has my claim
+def _project_with_a_claim(path: Path, annotator: str, start: int, end: int) -> str:
+    """A project with the talks article and one claim of `annotator`'s on it; returns the claim's id."""
+    project = Project.open(path)
+    try:
+        article = project.articles.add_text(TEXT, title="Talks").article_id
+        return add_claim(project, article, project.annotator(annotator), start, end, confidence=4)
+    finally:
+        project.close()
+
+
+def _window_on(qtbot, tmp_path: Path, path: Path) -> tuple[MainWindow, FakeDialogs]:
     dialogs = FakeDialogs()
     window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), dialogs)  # type: ignore[arg-type]
     qtbot.addWidget(window)
     window.show()
-    assert open_initial_project(window, mine, "Ana")
+    assert open_initial_project(window, path, "Ana")
+    return window, dialogs
 
-    window.controller.delete_claim(claim.id)
-    assert tombstones(mine, claim.id) == ["deleted"]
+
+def test_a_claim_deleted_in_the_app_is_not_brought_back_by_a_merge(qtbot, tmp_path):
+    mine, ben = tmp_path / "mine.sqlite", tmp_path / "ben.sqlite"
+    claim_id = _project_with_a_claim(mine, "Ana", 0, 41)
+    shutil.copy(mine, ben)  # Ben works on a copy of my file: he has my claim
+    window, dialogs = _window_on(qtbot, tmp_path, mine)
+
+    window.controller.delete_claim(claim_id)
+    assert tombstones(mine, claim_id) == ["deleted"]
     window.undo_stack.undo()  # the claim is back: no longer deleted
-    assert tombstones(mine, claim.id) == []
-    assert [c.id for c in window.claim_panel.model.all_claims()] == [claim.id]
+    assert tombstones(mine, claim_id) == []
+    assert [c.id for c in window.claim_panel.model.all_claims()] == [claim_id]
 
     window.undo_stack.redo()  # deleted again
     assert window.claim_panel.model.all_claims() == ()
@@ -63,27 +69,13 @@ def test_a_claim_deleted_in_the_app_is_not_brought_back_by_a_merge(qtbot, tmp_pa
 def test_a_claim_the_colleague_deleted_disappears_from_the_open_article(qtbot, tmp_path):
     mine, ben = tmp_path / "mine.sqlite", tmp_path / "ben.sqlite"
     Project.open(mine).close()
-    theirs = Project.open(ben)
-    article = theirs.articles.add_text(TEXT, title="Talks").article_id
-    _, claim = theirs.claims.create(
-        article_id=article,
-        annotator_id=theirs.annotator("Ben").id,
-        start=42,
-        end=76,
-        source_type_id=theirs.codebook.get().active_types[0].id,
-        confidence=4,
-    )
-    theirs.close()
-    dialogs = FakeDialogs()
-    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), dialogs)  # type: ignore[arg-type]
-    qtbot.addWidget(window)
-    window.show()
-    assert open_initial_project(window, mine, "Ana")
+    claim_id = _project_with_a_claim(ben, "Ben", 42, 76)
+    window, dialogs = _window_on(qtbot, tmp_path, mine)
     assert window.merge_project(ben)
-    assert [c.id for c in window.claim_panel.model.all_claims()] == [claim.id]
+    assert [c.id for c in window.claim_panel.model.all_claims()] == [claim_id]
 
     theirs = Project.open(ben)
-    theirs.claims.delete(claim.id)  # Ben deletes his claim, and sends his file again
+    theirs.claims.delete(claim_id)  # Ben deletes his claim, and sends his file again
     theirs.close()
     assert window.merge_project(ben)
 
