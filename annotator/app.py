@@ -86,6 +86,7 @@ def open_initial_project(window: MainWindow, project_path: Path | None, annotato
     from annotator.ui import icons
 
     path = choose_project_path(project_path, window.settings)
+    window.start_name = annotator_name  # also for a restored copy, should this one be damaged
     try:
         project = Project.open(path)
     except Exception as error:  # refused with a message, or damaged beyond opening

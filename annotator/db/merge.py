@@ -495,19 +495,35 @@ def _merge_confidence_levels(
 ) -> tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str, str], ...]]:
     """Levels unknown here are added; a level both have keeps this project's label.
 
-    Returns the levels added (value, label) and those labelled otherwise there (value, here, there),
-    which the report names: the same number may no longer mean the same thing.
+    An added level whose label another level has here gets its number after the label ("high (6)"
+    beside a level 4 "high"), as two levels with one label would make the dataset's
+    confidence_label ambiguous (services.codebook refuses them too).
+
+    Returns the levels added (value, label as added) and those labelled otherwise there (value,
+    here, there), which the report names: the same number may no longer mean the same thing.
     """
     here = dict(run("SELECT value, label FROM main.confidence_level").fetchall())
     there = run(f"SELECT value, label FROM {ALIAS}.confidence_level ORDER BY value").fetchall()
-    added = tuple((int(value), str(label)) for value, label in there if value not in here)
+    taken = {str(label).strip().casefold() for label in here.values()}
+    added = []
+    for value, label in there:
+        if value not in here:
+            added.append((int(value), _unique_label(str(label), int(value), taken)))
+            taken.add(added[-1][1].strip().casefold())
     relabelled = tuple(
         (int(value), str(here[value]), str(label))
         for value, label in there
         if value in here and str(here[value]).strip().casefold() != str(label).strip().casefold()
     )
     run.many("INSERT INTO main.confidence_level (value, label) VALUES (?, ?)", added)
-    return added, relabelled
+    return tuple(added), relabelled
+
+
+def _unique_label(label: str, value: int, taken: set[str]) -> str:
+    """`label`, or with the level's number after it (then a count) while another level has it."""
+    numbered = (f"{label} ({value}, {n})" for n in range(2, len(taken) + 3))  # one of them is free
+    candidates = (label, f"{label} ({value})", *numbered)
+    return next(name for name in candidates if name.strip().casefold() not in taken)
 
 
 def _articles_deleted_here(run: _Run, new_article_ids: frozenset[str]) -> frozenset[str]:

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.files = ProjectFiles(self)  # the File menu's commands
         self._first_look_path: Path | None = None  # the project a first look shows until it opens
         self.first_look_name: str | None = None  # who annotates in a first look, before the project opens
+        self.start_name: str | None = None  # `--annotator NAME`: who annotates for this start only
         self.setAcceptDrops(True)
         self.setWindowTitle(APP_NAME)
         self.resize(1360, 860)

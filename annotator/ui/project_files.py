@@ -78,10 +78,11 @@ class ProjectFiles:
             name = window.annotator.name
         elif window.first_look_name is not None:  # the first project is still opening
             name = window.first_look_name
-        else:  # no project opened yet this session (the first one failed): the remembered name, or ask
+        else:  # no project opened yet this start (the first one failed, or a restored copy opens):
+            # the name from the command line, else the remembered one, else asked for
             from annotator.ui.annotator_name import choose_annotator_name
 
-            name = choose_annotator_name(None, window.settings, window.dialogs)
+            name = choose_annotator_name(window.start_name, window.settings, window.dialogs)
         return window.attach_opened(project, name)
 
     def report_unopenable(self, path: Path, error: Exception) -> bool:

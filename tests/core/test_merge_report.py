@@ -112,6 +112,24 @@ def test_an_added_confidence_level_is_named(tmp_path: Path, mine: Project) -> No
     assert "another codebook: the confidence level 6 “certain”." in report.summary()
 
 
+def test_an_added_confidence_level_never_repeats_a_label_here(tmp_path: Path, mine: Project) -> None:
+    ben = open_project(tmp_path / "ben.sqlite")
+    ben.close()
+    with sqlite3.connect(ben.path) as raw:  # a sixth and seventh level, labelled like level 5 here
+        raw.execute("INSERT INTO confidence_level (value, label) VALUES (6, 'Very HIGH'), (7, 'very high')")
+    raw.close()
+    assert mine.codebook.get().level_label(5) == "very high"
+
+    report = mine.merge.merge_from(ben.path)
+
+    # The levels come in, as their claims need them, each under a label of its own, so that the
+    # dataset's confidence_label still says which level a claim has.
+    assert report.levels_added == ((6, "Very HIGH (6)"), (7, "very high (7)"))
+    labels = [level.label for level in mine.codebook.get().confidence_levels]
+    assert labels == ["very low", "low", "medium", "high", "very high", "Very HIGH (6)", "very high (7)"]
+    assert "the confidence levels 6 “Very HIGH (6)”, 7 “very high (7)”" in report.summary()
+
+
 def test_the_same_codebook_gives_no_warning(tmp_path: Path, mine: Project) -> None:
     ben = open_project(tmp_path / "ben.sqlite")
     add_claim(ben, add_article(ben, BRIDGE), ben.annotator("Ben"), 4, 9)

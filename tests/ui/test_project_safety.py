@@ -262,11 +262,15 @@ def test_a_project_whose_schema_is_damaged_is_offered_its_backup_too(qtbot, sett
     path.write_bytes(bytes(data))
     dialogs = FakeDialogs()
     dialogs.confirm_answers.append(True)
-    dialogs.text_answers.append("Ana")  # the name, asked as the restored copy opens
     window = MainWindow(settings, dialogs)  # type: ignore[arg-type]
     qtbot.addWidget(window)
-    open_initial_project(window, path, "Ana")
+    open_initial_project(window, path, "Ana")  # as `annotator p.sqlite --annotator Ana`
     qtbot.waitUntil(lambda: window.project is not None and window.project.path != path, timeout=20_000)
     assert dialogs.asked.count("The project file is damaged") == 1
     assert claim_count(window.project.path) == 40
+    # The restored copy opens under the name the command line gave, which is not asked for again
+    # (nor remembered: --annotator is for this start only).
+    assert "Who is annotating?" not in dialogs.asked
+    assert window.annotator is not None and window.annotator.name == "Ana"
+    assert not settings.contains("annotator/name")
     window.close()
