@@ -6,7 +6,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -38,8 +38,9 @@ def app_settings() -> QSettings:
     return QSettings(str(config_dir() / "settings.ini"), QSettings.Format.IniFormat)
 
 
-def make_application() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+def make_application(qt_options: Sequence[str] = ()) -> QApplication:
+    """The application, with Qt's own command-line options (-reverse, -style NAME...) if given."""
+    app = QApplication.instance() or QApplication([*sys.argv[:1], *qt_options])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -146,20 +147,32 @@ class NoDisplayError(ValueError):
     """There is no screen to show the window on (reported as one line by the command line)."""
 
 
+def _platform_option(qt_options: Sequence[str]) -> str | None:
+    """The platform plugin Qt's `-platform NAME` (or `-platform=NAME`) option chooses, if given."""
+    for at, option in enumerate(qt_options):
+        if option == "-platform" and at + 1 < len(qt_options):
+            return qt_options[at + 1]
+        if option.startswith("-platform="):
+            return option.partition("=")[2]
+    return None
+
+
 def display_problem(
     environ: dict[str, str] | os._Environ[str] = os.environ,
     platform: str = sys.platform,
     exists: Callable[[Path], bool] = Path.exists,
+    qpa: str | None = None,
 ) -> str | None:
     """Why the window could not be shown here, or None when Qt can try.
 
     Without a display, Qt's xcb plugin aborts the process with several lines about plugins and
     libraries, none of which says what is missing. A display on this machine (":1", a Wayland
     socket) is looked for where its server puts its socket; a display elsewhere (ssh -X) is left to Qt.
+    `qpa` is the platform plugin the -platform option chose, which wins over QT_QPA_PLATFORM.
     """
     if not platform.startswith("linux"):
         return None
-    chosen = environ.get("QT_QPA_PLATFORM", "")
+    chosen = qpa if qpa is not None else environ.get("QT_QPA_PLATFORM", "")
     if chosen and not chosen.startswith(("xcb", "wayland")):
         return None  # offscreen, vnc, eglfs...: no display needed
     x11, wayland = environ.get("DISPLAY", ""), environ.get("WAYLAND_DISPLAY", "")
@@ -185,12 +198,14 @@ def display_problem(
     return f"no display server is running at {shown}: start it in a desktop session, or with scripts/run.sh"
 
 
-def run_app(project_path: Path | None = None, annotator_name: str | None = None) -> int:
-    problem = display_problem()
+def run_app(
+    project_path: Path | None = None, annotator_name: str | None = None, qt_options: Sequence[str] = ()
+) -> int:
+    problem = display_problem(qpa=_platform_option(qt_options))
     if problem is not None:
         raise NoDisplayError(problem)
     _configure_logging()
-    app = make_application()
+    app = make_application(qt_options)
     # The frame paints first; then the panes are built and the database layer (~0.7 s to import)
     # opens the project.
     window = MainWindow(app_settings(), build=False)

@@ -34,7 +34,32 @@ usage:
   annotator merge OTHER --project PROJECT       merge a colleague's project file into this one
   annotator agreement --project PROJECT         agreement between annotators (kappa, alpha)
   annotator COMMAND --help                      the options of a command
+
+The app also takes Qt's own options, such as -reverse (a right-to-left layout), -style NAME,
+-platform NAME and -qwindowgeometry WxH+X+Y.
 """
+
+# Qt's command-line options (QApplication's and QGuiApplication's), each with whether a value
+# follows it; `-name=value` works too. Passed to Qt as they are; anything else that starts with a
+# dash is ours, so a mistyped option is still an error rather than ignored.
+QT_OPTIONS = {
+    "-reverse": False,
+    "-widgetcount": False,
+    "-nograb": False,
+    "-dograb": False,
+    "-sync": False,
+    "-style": True,
+    "-stylesheet": True,
+    "-platform": True,
+    "-platformpluginpath": True,
+    "-platformtheme": True,
+    "-plugin": True,
+    "-qwindowgeometry": True,
+    "-qwindowicon": True,
+    "-qwindowtitle": True,
+    "-session": True,
+    "-dialogs": True,
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -349,7 +374,26 @@ def _cmd_merge(args: argparse.Namespace) -> int:
 def _cmd_gui(args: argparse.Namespace) -> int:
     from annotator.app import run_app
 
-    return run_app(project_path=args.project, annotator_name=args.annotator)
+    return run_app(project_path=args.project, annotator_name=args.annotator, qt_options=args.qt_options)
+
+
+def _qt_options(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """`argv` split into the app's own arguments and Qt's options (QT_OPTIONS) with their values."""
+    ours: list[str] = []
+    qt: list[str] = []
+    arguments = iter(argv)
+    for argument in arguments:
+        name, equals, _ = argument.partition("=")
+        if name not in QT_OPTIONS:
+            ours.append(argument)
+            continue
+        qt.append(argument)
+        if QT_OPTIONS[name] and not equals:
+            value = next(arguments, None)
+            if value is None:
+                _gui_parser().error(f"Qt's option {name} needs a value")
+            qt.append(value)
+    return ours, qt
 
 
 COMMANDS = {
@@ -367,7 +411,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         make_parser, command = COMMANDS[argv[0]]
         args = make_parser().parse_args(argv[1:])
     else:
-        args, command = _gui_parser().parse_args(argv), _cmd_gui
+        ours, qt_options = _qt_options(argv)
+        args, command = _gui_parser().parse_args(ours), _cmd_gui
+        args.qt_options = qt_options
     try:
         return command(args)
     except KeyboardInterrupt:

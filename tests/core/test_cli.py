@@ -5,6 +5,7 @@ No test here starts the GUI: every argv names a sub-command, or exits in argpars
 
 from __future__ import annotations
 
+import argparse
 import csv
 import os
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import annotator
+from annotator.cli import main
 from annotator.services.project import Project
 from tests.core.factories import CP1252_TEXT, add_claim, run_cli, sha256_of
 
@@ -366,3 +368,29 @@ def test_a_damaged_project_is_reported_in_one_line_however_many_faults_sqlite_li
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1
     assert "Fragmentation of 193 bytes" in error and "and 1 more" in error
+
+
+def test_qts_own_options_go_to_qt_and_a_mistyped_one_is_still_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started: list[tuple[Path | None, str | None, list[str]]] = []
+
+    def start_app(args: argparse.Namespace) -> int:  # what would start the app, without Qt
+        started.append((args.project, args.annotator, args.qt_options))
+        return 0
+
+    monkeypatch.setattr("annotator.cli._cmd_gui", start_app)
+    project = tmp_path / "p.sqlite"
+    argv = ["-reverse", str(project), "-style", "fusion", "--annotator", "Ana", "-qwindowgeometry=800x600"]
+    assert main(argv) == 0
+    assert started == [(project, "Ana", ["-reverse", "-style", "fusion", "-qwindowgeometry=800x600"])]
+
+    with pytest.raises(SystemExit) as exited:
+        main(["-reversed", str(project)])  # not one of Qt's: ours, and unknown
+    assert exited.value.code != 0
+    with pytest.raises(SystemExit) as exited:
+        main([str(project), "-style"])  # Qt's option without its value
+    assert exited.value.code != 0
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 2 and "-reversed" in errors[0] and "-style needs a value" in errors[1]
+    assert len(started) == 1

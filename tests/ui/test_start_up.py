@@ -243,3 +243,41 @@ def test_sigterm_closes_the_project_so_that_its_one_file_holds_all_the_work(tmp_
         if app.poll() is None:
             app.kill()
     assert not wal.exists()
+
+
+QT_OPTIONS_PROBE = r"""
+import sys
+from PySide6.QtCore import QTimer
+import annotator.app
+made = annotator.app.make_application
+def spy(qt_options=()):
+    app = made(qt_options)
+    print(app.platformName(), app.layoutDirection().name, app.style().name(), flush=True)
+    QTimer.singleShot(300, app.quit)
+    return app
+annotator.app.make_application = spy
+from annotator.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_qts_own_options_reach_qt(tmp_path: Path) -> None:
+    """`annotator -reverse -platform offscreen -style=fusion PROJECT`: a right-to-left layout on a
+    platform that needs no display, although neither DISPLAY nor QT_QPA_PLATFORM is set."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    env.update({name: str(tmp_path / name.lower()) for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME")})
+    project = str(tmp_path / "p.sqlite")
+    argv = ["-reverse", "-platform", "offscreen", "-style=fusion", project, "--annotator", "Ana"]
+    done = subprocess.run(
+        [sys.executable, "-c", QT_OPTIONS_PROBE, *argv], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["offscreen", "RightToLeft", "fusion"]
