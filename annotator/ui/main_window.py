@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, QSize, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMainWindow
 
@@ -80,10 +80,9 @@ class MainWindow(QMainWindow):
         self.start_name: str | None = None  # `--annotator NAME`: who annotates for this start only
         self.setAcceptDrops(True)
         self.setWindowTitle(APP_NAME)
-        self.resize(1360, 860)
         geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(default_window_size(self.screen().availableGeometry().size()))
         if build:
             self.build()
 
@@ -460,3 +459,8 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.import_files(paths)
+
+
+def default_window_size(available: QSize) -> QSize:
+    """1360 by 860, or what the screen has room for beside its panels (a 1366 by 768 laptop)."""
+    return QSize(1360, 860).boundedTo(available - QSize(24, 24))

@@ -76,7 +76,16 @@ def build_panes(window: MainWindow) -> None:
     # Scrolls when the window is short (the review docked under the panes takes height).
     window.splitter.addWidget(VerticalScrollPane(window.claim_panel))
     window.splitter.setStretchFactor(1, 1)
-    window.splitter.setSizes([230, 720, 410])
+    window.splitter.setSizes(default_pane_widths(window.width()))
     window.setCentralWidget(window.splitter)
     # Scrolling a list by its bar leaves the keyboard in the article (or wherever it was).
     ScrollBarsKeepFocus([window.article_list, window.claim_panel.table_view], window)
+
+
+def default_pane_widths(window_width: int) -> list[int]:
+    """The article list's, the article's and the panel's widths before the user has set any: at
+    1360 pixels and more 230 and 410 around the article; in a narrower window the list and the
+    panel give up some of theirs, so that the article keeps a comfortable line."""
+    articles = max(150, min(230, round(window_width * 0.15)))
+    panel = max(390, min(410, round(window_width * 0.3)))  # 390: the list keeps its Annotator column
+    return [articles, max(300, window_width - articles - panel), panel]

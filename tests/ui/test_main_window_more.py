@@ -567,6 +567,35 @@ def test_splitter_sizes_and_window_size_are_remembered(qtbot, settings, tmp_path
         assert abs(got - expected) <= 4, (restored, wanted)
 
 
+def test_a_new_window_fits_the_screen_and_a_narrow_one_leaves_the_article_a_readable_line(qtbot, settings):
+    from PySide6.QtCore import QSize
+
+    from annotator.ui.main_window import default_window_size
+    from annotator.ui.window_panes import default_pane_widths
+
+    assert default_window_size(QSize(2560, 1400)) == QSize(1360, 860)
+    assert default_window_size(QSize(1366, 740)) == QSize(1342, 716)  # a laptop, beside its panel
+    window = MainWindow(settings, FakeDialogs(), build=False)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    screen = window.screen().availableGeometry().size()
+    assert window.width() <= screen.width() and window.height() <= screen.height()
+
+    assert default_pane_widths(1360) == [204, 748, 408]
+    for width in (1024, 1100, 1280):
+        articles, article, panel = default_pane_widths(width)
+        assert articles + article + panel == width
+        # The article keeps nearly half of a narrow window; the panel keeps room for the list's
+        # Annotator column.
+        assert article >= 0.45 * width and panel >= 390
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    window.build()  # as run_app does: after the first paint, at the window's size
+    qtbot.waitUntil(lambda: sum(window.splitter.sizes()) > 1000)
+    sizes = window.splitter.sizes()
+    assert sizes[1] >= 440 and sizes[2] >= 390, sizes
+
+
 # --- 11. Keyboard focus -----------------------------------------------------------------------------
 
 
