@@ -15,6 +15,7 @@ from annotator.ui.article_view import ArticleView
 from annotator.ui.claims_model import ANNOTATOR_COLUMN
 from annotator.ui.highlights import COLLEAGUE_LINES
 from annotator.ui.main_window import MainWindow
+from tests.core.factories import add_claim
 from tests.ui.fakes import FakeDialogs
 
 SAMPLE = (seeds_dir() / "al-asad-rocket-attack.txt").read_text(encoding="utf-8").rstrip("\n")
@@ -40,16 +41,8 @@ def project_path(tmp_path: Path) -> Path:
     project = Project.open(path)
     article_id = project.articles.add_text(SAMPLE, title="Sample").article_id
     project.articles.add_text("A second article. Nobody has tagged it yet.", title="Second")
-    types = project.codebook.get().active_types
     for name, (start, end), type_index in (("Ana", ANA, 0), ("Ben", BEN, 1), ("Cleo", CLEO, 2)):
-        project.claims.create(
-            article_id=article_id,
-            annotator_id=project.annotator(name).id,
-            start=start,
-            end=end,
-            source_type_id=types[type_index].id,
-            confidence=3,
-        )
+        add_claim(project, article_id, project.annotator(name), start, end, type_index=type_index)
     project.close()
     return path
 

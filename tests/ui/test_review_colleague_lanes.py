@@ -15,6 +15,7 @@ from annotator.ui.article_view import ArticleView
 from annotator.ui.colleague_lanes import lane_y
 from annotator.ui.highlights import COLLEAGUE_LINES
 from annotator.ui.main_window import MainWindow
+from tests.core.factories import add_claim
 from tests.ui.fakes import FakeDialogs
 
 TEXT = "The minister said the talks would resume on Monday. Officials said the army was ready for it."
@@ -27,16 +28,8 @@ def window(qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
     path = tmp_path / "team.sqlite"
     project = Project.open(path)
     article_id = project.articles.add_text(TEXT, title="Talks").article_id
-    types = project.codebook.get().active_types
     for name, (start, end), type_index in (("Ben", SHARED, 0), ("Cy", SHARED, 1), ("Ben", BEN_ALONE, 0)):
-        project.claims.create(
-            article_id=article_id,
-            annotator_id=project.annotator(name).id,
-            start=start,
-            end=end,
-            source_type_id=types[type_index].id,
-            confidence=3,
-        )
+        add_claim(project, article_id, project.annotator(name), start, end, type_index=type_index)
     project.close()
     window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), FakeDialogs())  # type: ignore[arg-type]
     qtbot.addWidget(window)
