@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
@@ -148,13 +149,12 @@ class NoDisplayError(ValueError):
 
 
 def _platform_option(qt_options: Sequence[str]) -> str | None:
-    """The platform plugin Qt's `-platform NAME` (or `-platform=NAME`) option chooses, if given."""
-    for at, option in enumerate(qt_options):
-        if option == "-platform" and at + 1 < len(qt_options):
-            return qt_options[at + 1]
-        if option.startswith("-platform="):
-            return option.partition("=")[2]
-    return None
+    """The platform plugin Qt's `-platform NAME` option chooses (the last one, as for Qt), if given."""
+    chosen = None
+    for option, value in itertools.pairwise(qt_options):
+        if option == "-platform":
+            chosen = value
+    return chosen
 
 
 def display_problem(

@@ -40,8 +40,9 @@ The app also takes Qt's own options, such as -reverse (a right-to-left layout), 
 """
 
 # Qt's command-line options (QApplication's and QGuiApplication's), each with whether a value
-# follows it; `-name=value` works too. Passed to Qt as they are; anything else that starts with a
-# dash is ours, so a mistyped option is still an error rather than ignored.
+# follows it (`-name=value` works too: it reaches Qt as `-name value`, the one form Qt reads for
+# all of them). Anything else that starts with a dash is ours, so a mistyped option is still an
+# error rather than ignored.
 QT_OPTIONS = {
     "-reverse": False,
     "-widgetcount": False,
@@ -378,21 +379,33 @@ def _cmd_gui(args: argparse.Namespace) -> int:
 
 
 def _qt_options(argv: Sequence[str]) -> tuple[list[str], list[str]]:
-    """`argv` split into the app's own arguments and Qt's options (QT_OPTIONS) with their values."""
+    """`argv` split into the app's own arguments and Qt's options (QT_OPTIONS) with their values.
+
+    After `--` everything is ours (`annotator -- -reverse` opens a file named "-reverse"), and so is
+    the value of our own --annotator, whatever it looks like."""
     ours: list[str] = []
     qt: list[str] = []
     arguments = iter(argv)
     for argument in arguments:
-        name, equals, _ = argument.partition("=")
-        if name not in QT_OPTIONS:
+        name, equals, value = argument.partition("=")
+        if argument == "--":
             ours.append(argument)
-            continue
-        qt.append(argument)
-        if QT_OPTIONS[name] and not equals:
-            value = next(arguments, None)
-            if value is None:
+            ours.extend(arguments)
+        elif argument == "--annotator":
+            # As one argument: argparse takes a value that starts with a dash for another option.
+            given = next(arguments, None)
+            ours.append(argument if given is None else f"{argument}={given}")  # None: argparse says
+        elif name not in QT_OPTIONS or (equals and not QT_OPTIONS[name]):
+            ours.append(argument)  # ours, or an error argparse reports ("-reverse=1" too)
+        elif not QT_OPTIONS[name]:
+            qt.append(argument)
+        elif equals:
+            qt.extend((name, value))
+        else:
+            following = next(arguments, None)
+            if following is None:
                 _gui_parser().error(f"Qt's option {name} needs a value")
-            qt.append(value)
+            qt.extend((name, following))  # type: ignore[arg-type]
     return ours, qt
 
 

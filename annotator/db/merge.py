@@ -9,6 +9,7 @@ INSERT ... SELECT (two projects of 100,000 claims: ~3 s, benchmarks/bench_merge.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import tempfile
 import uuid
@@ -513,7 +514,7 @@ def _merge_confidence_levels(
     relabelled = tuple(
         (int(value), str(here[value]), str(label))
         for value, label in there
-        if value in here and str(here[value]).strip().casefold() != str(label).strip().casefold()
+        if value in here and not _same_label(str(here[value]), str(label), int(value))
     )
     run.many("INSERT INTO main.confidence_level (value, label) VALUES (?, ?)", added)
     return tuple(added), relabelled
@@ -521,9 +522,17 @@ def _merge_confidence_levels(
 
 def _unique_label(label: str, value: int, taken: set[str]) -> str:
     """`label`, or with the level's number after it (then a count) while another level has it."""
+    label = label.strip()
     numbered = (f"{label} ({value}, {n})" for n in range(2, len(taken) + 3))  # one of them is free
     candidates = (label, f"{label} ({value})", *numbered)
-    return next(name for name in candidates if name.strip().casefold() not in taken)
+    return next(name for name in candidates if name.casefold() not in taken)
+
+
+def _same_label(here: str, there: str, value: int) -> bool:
+    """Whether level `value`'s label here is `there`'s, or what _unique_label made of it on an
+    earlier merge ("high (6)" for "high"): then the next merge has no new codebook to report."""
+    here, there = here.strip().casefold(), there.strip().casefold()
+    return here == there or re.fullmatch(rf"{re.escape(there)} \({value}(?:, \d+)?\)", here) is not None
 
 
 def _articles_deleted_here(run: _Run, new_article_ids: frozenset[str]) -> frozenset[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QCursor, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QMainWindow
 
 from annotator import APP_NAME
@@ -77,12 +77,17 @@ class MainWindow(QMainWindow):
         self.files = ProjectFiles(self)  # the File menu's commands
         self._first_look_path: Path | None = None  # the project a first look shows until it opens
         self.first_look_name: str | None = None  # who annotates in a first look, before the project opens
-        self.start_name: str | None = None  # `--annotator NAME`: who annotates for this start only
+        # Who annotates for this start: `--annotator NAME` (else the name the start chose), for a
+        # project opened before any other has (a copy restored from a backup at start, say).
+        self.start_name: str | None = None
         self.setAcceptDrops(True)
         self.setWindowTitle(APP_NAME)
         geometry = self.settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(default_window_size(self.screen().availableGeometry().size()))
+            # The screen under the mouse, where a window manager puts a new window; not yet known
+            # to the window, which says the primary screen until it is shown.
+            screen = QGuiApplication.screenAt(QCursor.pos()) or self.screen()
+            self.resize(default_window_size(screen.availableGeometry().size()))
         if build:
             self.build()
 

@@ -83,9 +83,17 @@ def build_panes(window: MainWindow) -> None:
 
 
 def default_pane_widths(window_width: int) -> list[int]:
-    """The article list's, the article's and the panel's widths before the user has set any: at
-    1360 pixels and more 230 and 410 around the article; in a narrower window the list and the
-    panel give up some of theirs, so that the article keeps a comfortable line."""
-    articles = max(150, min(230, round(window_width * 0.15)))
-    panel = max(390, min(410, round(window_width * 0.3)))  # 390: the list keeps its Annotator column
-    return [articles, max(300, window_width - articles - panel), panel]
+    """The article list's, the article's and the panel's widths before the user has set any.
+
+    230 and 410 pixels around the article from a 1360-pixel window up; at 1024 pixels 160 and 390
+    (the claims list keeps its Annotator column), and in between in proportion. In a narrower
+    window the article keeps 300 pixels, taken from the panel first (down to 330), then the list.
+    """
+    share = min(1.0, max(0.0, (window_width - 1024) / (1360 - 1024)))
+    articles, panel = round(160 + 70 * share), round(390 + 20 * share)
+    short = 300 - (window_width - articles - panel)
+    if short > 0:
+        from_panel = min(short, panel - 330)
+        panel -= from_panel
+        articles -= min(short - from_panel, articles - 120)
+    return [articles, window_width - articles - panel, panel]

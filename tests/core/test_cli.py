@@ -383,14 +383,19 @@ def test_qts_own_options_go_to_qt_and_a_mistyped_one_is_still_an_error(
     project = tmp_path / "p.sqlite"
     argv = ["-reverse", str(project), "-style", "fusion", "--annotator", "Ana", "-qwindowgeometry=800x600"]
     assert main(argv) == 0
-    assert started == [(project, "Ana", ["-reverse", "-style", "fusion", "-qwindowgeometry=800x600"])]
+    # `-name=value` reaches Qt as `-name value`, the one form Qt reads for every option.
+    assert started.pop() == (project, "Ana", ["-reverse", "-style", "fusion", "-qwindowgeometry", "800x600"])
+    # After `--`, and as the value of --annotator, an argument that looks like Qt's is ours.
+    assert main(["--", "-reverse"]) == 0
+    assert started.pop() == (Path("-reverse"), None, [])
+    assert main(["--annotator", "-reverse", str(project)]) == 0
+    assert started.pop() == (project, "-reverse", [])
 
-    with pytest.raises(SystemExit) as exited:
-        main(["-reversed", str(project)])  # not one of Qt's: ours, and unknown
-    assert exited.value.code != 0
-    with pytest.raises(SystemExit) as exited:
-        main([str(project), "-style"])  # Qt's option without its value
-    assert exited.value.code != 0
+    for wrong in (["-reversed", str(project)], ["-reverse=1"], [str(project), "-style"], ["--annotator"]):
+        with pytest.raises(SystemExit) as exited:
+            main(wrong)  # not one of Qt's options, a flag given a value, a value missing
+        assert exited.value.code != 0
     errors = capsys.readouterr().err.splitlines()
-    assert len(errors) == 2 and "-reversed" in errors[0] and "-style needs a value" in errors[1]
-    assert len(started) == 1
+    assert len(errors) == 4 and "-reversed" in errors[0] and "-reverse=1" in errors[1]
+    assert "-style needs a value" in errors[2] and "--annotator" in errors[3]
+    assert started == []

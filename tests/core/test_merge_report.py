@@ -128,6 +128,10 @@ def test_an_added_confidence_level_never_repeats_a_label_here(tmp_path: Path, mi
     labels = [level.label for level in mine.codebook.get().confidence_levels]
     assert labels == ["very low", "low", "medium", "high", "very high", "Very HIGH (6)", "very high (7)"]
     assert "the confidence levels 6 “Very HIGH (6)”, 7 “very high (7)”" in report.summary()
+    # Merged again, the file brings nothing new, and says nothing of another codebook.
+    again = mine.merge.merge_from(ben.path)
+    assert again.levels_added == () and again.levels_relabelled == ()
+    assert "codebook" not in again.summary()
 
 
 def test_the_same_codebook_gives_no_warning(tmp_path: Path, mine: Project) -> None:

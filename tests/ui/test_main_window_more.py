@@ -580,13 +580,18 @@ def test_a_new_window_fits_the_screen_and_a_narrow_one_leaves_the_article_a_read
     screen = window.screen().availableGeometry().size()
     assert window.width() <= screen.width() and window.height() <= screen.height()
 
-    assert default_pane_widths(1360) == [204, 748, 408]
+    assert default_pane_widths(1360) == [230, 720, 410]  # the default window's, as ever
+    assert default_pane_widths(1920) == [230, 1280, 410]
     for width in (1024, 1100, 1280):
         articles, article, panel = default_pane_widths(width)
         assert articles + article + panel == width
         # The article keeps nearly half of a narrow window; the panel keeps room for the list's
         # Annotator column.
         assert article >= 0.45 * width and panel >= 390
+    for width in (640, 776, 900):  # narrower still: the article's line comes first
+        articles, article, panel = default_pane_widths(width)
+        assert articles + article + panel == width and articles >= 120 and panel >= 330
+        assert article >= min(300, width - 450)
     window.resize(1024, 700)
     window.show()
     qtbot.waitExposed(window)

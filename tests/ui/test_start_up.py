@@ -262,8 +262,9 @@ sys.exit(main(sys.argv[1:]))
 
 
 def test_qts_own_options_reach_qt(tmp_path: Path) -> None:
-    """`annotator -reverse -platform offscreen -style=fusion PROJECT`: a right-to-left layout on a
-    platform that needs no display, although neither DISPLAY nor QT_QPA_PLATFORM is set."""
+    """`annotator -reverse -platform=offscreen -style fusion PROJECT`: a right-to-left layout on a
+    platform that needs no display, although neither DISPLAY nor QT_QPA_PLATFORM is set (Qt itself
+    would take `-platform=offscreen` for no option at all, and abort on the missing display)."""
     import os
     import subprocess
     import sys
@@ -275,7 +276,7 @@ def test_qts_own_options_reach_qt(tmp_path: Path) -> None:
     }
     env.update({name: str(tmp_path / name.lower()) for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME")})
     project = str(tmp_path / "p.sqlite")
-    argv = ["-reverse", "-platform", "offscreen", "-style=fusion", project, "--annotator", "Ana"]
+    argv = ["-reverse", "-platform=offscreen", "-style", "fusion", project, "--annotator", "Ana"]
     done = subprocess.run(
         [sys.executable, "-c", QT_OPTIONS_PROBE, *argv], capture_output=True, text=True, timeout=60, env=env
     )
