@@ -44,6 +44,8 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Editing and articles",
         (
             ("Ctrl+Z, Ctrl+Shift+Z", "undo, redo (the Edit menu names the step; its article is shown)"),
+            ("Ctrl+N, Ctrl+O", "new project, open a project"),
+            ("Ctrl+K", "the codebook: source types, their colours and keys, confidence labels"),
             ("Ctrl+PgUp, Ctrl+PgDown", "previous, next article"),
             ("Ctrl+I", "import articles (.txt, .md)"),
             ("Ctrl+Shift+V", "paste an article"),
@@ -63,6 +65,7 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("A (review list)", "accept every unit all annotators agree on"),
         ),
     ),
+    ("Help", (("F1", "this list"),)),
 )
 
 

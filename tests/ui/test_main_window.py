@@ -690,4 +690,17 @@ def test_help_shows_the_shortcuts_and_the_version_as_plain_messages(qtbot, setti
     # Every key the README's keyboard table names is in the help (and the panel's ways in and out).
     for keys in ("Ctrl+I", "Ctrl+Shift+V", "Ctrl+E", "Enter (in the list)", "Alt+S", "Escape", "Ctrl+Shift+A"):
         assert keys in shortcuts, keys
+    # And every key a menu command has.
+    from PySide6.QtGui import QAction, QKeySequence
+
+    keys = {
+        action.shortcut().toString(QKeySequence.SequenceFormat.PortableText)
+        for action in window.findChildren(QAction)
+        if not action.shortcut().isEmpty()
+    }
+    assert "Ctrl+K" in keys and len(keys) > 10
+    in_ranges = {*"123456789", *(f"Alt+{digit}" for digit in "2345")}  # "1, 2, 3 …", "Alt+1 … Alt+5"
+    named = {"Del": "Delete"}
+    missing = sorted(key for key in keys - in_ranges if named.get(key, key) not in shortcuts)
+    assert not missing, (missing, shortcuts)
     assert __version__ in about
