@@ -38,6 +38,7 @@ from annotator.ui.look import plain_tooltip, swatch_icon
 from annotator.ui.tag_controls import (
     DEFAULT_LEVELS,
     ConfidencePicker,
+    ElidingButton,
     GridFlowLayout,
     fit_combos,
     heading,
@@ -275,7 +276,7 @@ class ClaimPanel(QWidget):
         self.type_buttons = []
         for number, source_type in enumerate(types, start=1):
             key = str(number) if number <= 9 else ""
-            button = QPushButton(
+            button = ElidingButton(
                 swatch_icon(source_type.colour), f"{key}  {source_type.name}".strip(), self._type_box
             )
             button.setIconSize(QSize(16, 16))

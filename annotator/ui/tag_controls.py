@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QIcon, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -14,12 +15,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLayoutItem,
+    QPushButton,
     QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
+    QStylePainter,
     QToolButton,
     QWidget,
 )
 
 from annotator.domain.codebook import DEFAULT_CONFIDENCE_LABELS, ConfidenceLevel
+from annotator.ui.clamped_text import ClampedText
 from annotator.ui.look import plain_tooltip
 
 DEFAULT_LEVELS = tuple(
@@ -105,9 +111,10 @@ class GridFlowLayout(QLayout):
         )
 
     def minimumSize(self) -> QSize:
-        # One column is always possible, so the narrowest cell is the narrowest the layout gets.
-        cell = self._cell()
-        return QSize(cell.width(), cell.height())
+        # One column is always possible, of the narrowest width every item can take (a button
+        # with a long name cuts it short: see ElidingButton).
+        width = max((item.minimumSize().width() for item in self._items), default=0)
+        return QSize(width, self._cell().height())
 
     def _cell(self) -> QSize:
         width = max((item.sizeHint().width() for item in self._items), default=0)
@@ -132,6 +139,49 @@ class GridFlowLayout(QLayout):
         return rows * cell.height() + (rows - 1) * self._gap
 
 
+class ElidingButton(QPushButton):
+    """A push button that shows its text ending in "…" when it is narrower than the text (the whole
+    text then leads its tooltip). Its text() and size hint stay the whole text's, so layouts that
+    have the room give it; only the painting is cut."""
+
+    _NARROWEST = 120
+
+    def __init__(self, icon: QIcon, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(icon, text, parent)
+        self._tooltip = ""
+
+    def shown_text(self) -> str:
+        """The text as painted at the button's width."""
+        whole, metrics = self.sizeHint().width(), self.fontMetrics()
+        if self.width() >= whole:  # (at the whole width Qt's rounding might still cut a pixel)
+            return self.text()
+        room = self.width() - (whole - metrics.horizontalAdvance(self.text()))  # less icon, padding
+        return metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, max(0, room))
+
+    def setToolTip(self, text: str) -> None:
+        self._tooltip = text
+        self._fit_tooltip()
+
+    def minimumSizeHint(self) -> QSize:
+        hint = self.sizeHint()
+        return QSize(min(hint.width(), self._NARROWEST), hint.height())
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_tooltip()
+
+    def paintEvent(self, event: Any) -> None:
+        painter = QStylePainter(self)
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        option.text = self.shown_text()
+        painter.drawControl(QStyle.ControlElement.CE_PushButton, option)
+
+    def _fit_tooltip(self) -> None:
+        cut = self.shown_text() != self.text()
+        super().setToolTip(plain_tooltip(self.text()) + self._tooltip if cut else self._tooltip)
+
+
 class ConfidencePicker(QWidget):
     """Five checkable level buttons in a row and the selected level's label beside them."""
 
@@ -146,7 +196,9 @@ class ConfidencePicker(QWidget):
         self._group.idClicked.connect(self._on_clicked)
         self._buttons_row = QHBoxLayout()
         self._buttons_row.setSpacing(4)
-        self._label = muted_label()
+        # Cut short with "…" (the whole label in its tooltip): a long label must not widen the panel.
+        self._label = ClampedText(max_lines=1)
+        self._label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addLayout(self._buttons_row)

@@ -69,7 +69,7 @@ def style_heading(label: QLabel) -> None:
     label.setContentsMargins(2, 2, 2, 6)
 
 
-def style_title(label: QLabel) -> None:
+def style_title(label: QWidget) -> None:
     """The shown article's title."""
     from PySide6.QtGui import QFont
 
@@ -79,14 +79,14 @@ def style_title(label: QLabel) -> None:
     _set_label(label, font, TITLE)
 
 
-def style_meta(label: QLabel) -> None:
+def style_meta(label: QWidget) -> None:
     """A quiet line beside a title: outlet and date, or a hint."""
     font = label.font()
     font.setPixelSize(12)
     _set_label(label, font, MUTED)
 
 
-def _set_label(label: QLabel, font: QFont, colour: str) -> None:
+def _set_label(label: QWidget, font: QFont, colour: str) -> None:
     from PySide6.QtGui import QColor, QPalette
 
     label.setFont(font)

@@ -19,6 +19,7 @@ def build_panes(window: MainWindow) -> None:
 
     from annotator.ui.article_view import ArticleView
     from annotator.ui.claim_panel import ClaimPanel
+    from annotator.ui.clamped_text import ClampedText
     from annotator.ui.fitted_rows import fit_rows_to_width
     from annotator.ui.ruled_splitter import RuledSplitter
     from annotator.ui.scroll_bar_focus import ScrollBarsKeepFocus
@@ -37,14 +38,12 @@ def build_panes(window: MainWindow) -> None:
     left_layout.addWidget(articles_heading)
     left_layout.addWidget(window.article_list)
 
-    window.article_title = QLabel()
+    # A title or URL of any length (a file name kept as the title, a link with its tracking
+    # parameters) takes a few lines at the most, and never sets the window's width.
+    window.article_title = ClampedText(max_lines=3)
     style_title(window.article_title)
-    window.article_title.setTextFormat(Qt.TextFormat.PlainText)
-    window.article_title.setWordWrap(True)
-    window.article_meta = QLabel()
+    window.article_meta = ClampedText(max_lines=2)
     style_meta(window.article_meta)
-    window.article_meta.setTextFormat(Qt.TextFormat.PlainText)
-    window.article_meta.setWordWrap(True)
     window.details_button = QPushButton("Details…")
     window.details_button.setToolTip("Edit the article's title, outlet, URL and publication date")
     window.details_button.clicked.connect(window.edit_article_details)

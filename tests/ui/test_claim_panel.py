@@ -142,7 +142,9 @@ def test_confidence_buttons_set_and_announce_the_confidence(qtbot, panel):
     assert blocker.args == [5]
     assert panel.current_confidence == 5
     assert panel.confidence_buttons[4].isChecked()
-    level_labels = [label.text() for label in panel.findChildren(QLabel)]
+    from annotator.ui.clamped_text import ClampedText
+
+    level_labels = [label.text() for label in panel.findChildren(ClampedText)]
     assert "very high" in level_labels
 
 

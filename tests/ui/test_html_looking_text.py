@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from annotator.app import open_initial_project
 from annotator.services.project import Project
 from annotator.ui.claims_model import QUOTE_COLUMN, TYPE_COLUMN
+from annotator.ui.clamped_text import ClampedText
 from annotator.ui.main_window import ARTICLE_ID_ROLE, MainWindow
 from tests.ui.fakes import FakeDialogs
 
@@ -44,9 +45,9 @@ def test_hostile_markup_in_every_user_string_stays_literal(qtbot, tmp_path: Path
 
     assert window.article_view.toPlainText() == TEXT  # a plain-text widget: the markup is the text
     assert window.article_title.text() == f"Title {IMG}"
-    assert window.article_title.textFormat() == Qt.TextFormat.PlainText
     assert LINK in window.article_meta.text()
-    assert window.article_meta.textFormat() == Qt.TextFormat.PlainText
+    # Both paint their text with QPainter.drawText, which never reads markup.
+    assert isinstance(window.article_title, ClampedText) and isinstance(window.article_meta, ClampedText)
     assert IMG in window.windowTitle()
     item = window.article_list.item(0)
     assert item.text() == f"Title {IMG}" and item.data(ARTICLE_ID_ROLE) == article_id
