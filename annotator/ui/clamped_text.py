@@ -82,12 +82,13 @@ class ClampedText(QWidget):
         shown = lines[: self._max_lines]
         alignment = QStyle.visualAlignment(self.layoutDirection(), Qt.AlignmentFlag.AlignLeft)
         cut = len(lines) > len(shown)  # the text goes on past the last line shown
+        top = max(0, (self.height() - len(shown) * spacing) // 2)  # centred in a taller row
         for number, (start, length) in enumerate(shown):
             text = self._text[start : start + length]
             if cut and number == len(shown) - 1:  # the rest of the text, cut to the line with "…"
                 rest = " ".join(self._text[start:].split())
                 text = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
-            rect = self.rect().adjusted(0, number * spacing, 0, 0)
+            rect = self.rect().adjusted(0, top + number * spacing, 0, 0)
             rect.setHeight(spacing)
             painter.drawText(rect, int(alignment | Qt.AlignmentFlag.AlignVCenter), text.rstrip("\n"))
         painter.end()
