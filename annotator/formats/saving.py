@@ -27,17 +27,27 @@ def refuse_own_files(destination: Path, own: Sequence[Path], what: str = "the pr
     writing there would destroy the project. Checked by the file itself, whatever the way to it (a
     link, /dev/fd/N, /proc/self/fd/N: this program's own descriptor may be the project's file)."""
     identity = _identity(destination)
-    if identity is None:
-        return
     for path in own:
         try:
             found = Path(path).stat()
         except OSError:
-            continue
-        if (found.st_dev, found.st_ino) == identity:
+            # Not there now (a -journal, in WAL mode): a file written under its name would be
+            # taken for the project's own by SQLite on the next open.
+            wanted = _resolved(destination)
+            same = wanted is not None and wanted == _resolved(path)
+        else:
+            same = (found.st_dev, found.st_ino) == identity
+        if same:
             raise ValueError(
                 f"“{destination}” is {what}'s own file ({path.name}): writing there would destroy it."
             )
+
+
+def _resolved(path: Path) -> Path | None:
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return None
 
 
 def _identity(destination: Path) -> tuple[int, int] | None:

@@ -220,6 +220,13 @@ def test_an_export_never_writes_into_the_project_s_own_files(tmp_path: Path) -> 
                 project.exchange.export_csv(destination)
         with pytest.raises(ValueError, match="would destroy it"):
             project.review.export_wide(Path(f"/proc/self/fd/{number}"))
+    # Nor to the rollback journal's name, which a WAL project has no file under: SQLite would take
+    # a file there for the project's own on the next open, and call the project damaged.
+    journal = Path(f"{project.path}-journal")
+    for export in (project.exchange.export_csv, project.review.export_wide):
+        with pytest.raises(ValueError, match="would destroy it"):
+            export(journal)
+    assert not journal.exists()
     assert project.path.read_bytes() == before
     assert len(project.claims.for_article(article)) == 1
     project.close()
