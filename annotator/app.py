@@ -220,7 +220,8 @@ def run_app(
 
 
 def _close_on_terminate(app: QApplication) -> None:
-    """SIGTERM or SIGHUP (a logout, a shutdown, `kill`, a closed terminal) closes the windows as Quit does.
+    """SIGTERM, SIGHUP or SIGINT (a logout, a shutdown, `kill`, a closed terminal, Ctrl+C in the
+    terminal that started the app) closes the windows as Quit does.
 
     Every claim is saved either way, but a window closed this way closes its project, and SQLite folds
     the write-ahead log into the project file: the one .sqlite file then holds all the work, ready to be
@@ -232,7 +233,7 @@ def _close_on_terminate(app: QApplication) -> None:
         app.closeAllWindows()
         app.quit()
 
-    for name in ("SIGTERM", "SIGHUP"):
+    for name in ("SIGTERM", "SIGHUP", "SIGINT"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), close)
     # Python runs a signal's handler only when it runs itself: a light timer lets it while Qt waits.

@@ -102,8 +102,8 @@ def _export_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--format",
         choices=("csv", "jsonl"),
-        default="csv",
-        help="csv (default): the dataset; jsonl: lossless, one JSON object per line, for import-claims",
+        help="csv (the default, unless --out ends in .jsonl): the dataset; jsonl: lossless, one JSON object"
+        " per line, for import-claims",
     )
     parser.add_argument(
         "--layer",
@@ -298,6 +298,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     if not args.project.exists():
         raise ValueError(f"There is no project file at “{args.project}”.")
+    args.format = args.format or _format_of(args.out)
     if args.exact and args.format == "jsonl":
         raise ValueError("--exact is for the CSV: the JSONL file is always exact.")
     if args.layer != "annotations" and args.format == "jsonl":
@@ -330,6 +331,20 @@ def _cmd_export(args: argparse.Namespace) -> int:
     summary = sys.stderr if _is_stdout(args.out) else sys.stdout
     print(f"wrote {count} claim{'s' if count != 1 else ''} to {args.out}", file=summary)
     return EXIT_OK
+
+
+def _format_of(out: Path) -> str:
+    """The export's format when --format is not given: JSONL for a .jsonl (or .ndjson) file, else CSV;
+    a spreadsheet's or JSON's name is refused, rather than given a CSV under it."""
+    suffix = out.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix in (".xlsx", ".xls", ".ods", ".json", ".parquet"):
+        raise ValueError(
+            f"export writes CSV (the dataset) or JSONL, not {suffix}: name the file .csv or .jsonl,"
+            " or say which with --format."
+        )
+    return "csv"
 
 
 def _is_stdout(path: Path) -> bool:
@@ -420,6 +435,8 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS and (near := _near_command(argv[0])):
+        _gui_parser().error(f"there is no command “{argv[0]}”: did you mean “{near}”?")
     if argv and argv[0] in COMMANDS:
         make_parser, command = COMMANDS[argv[0]]
         args = make_parser().parse_args(argv[1:])
@@ -427,12 +444,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         ours, qt_options = _qt_options(argv)
         args, command = _gui_parser().parse_args(ours), _cmd_gui
         args.qt_options = qt_options
+        if args.annotator is not None and not args.annotator.strip():
+            _gui_parser().error("--annotator needs a name")
     try:
         return command(args)
     except KeyboardInterrupt:
-        return 130
+        return _interrupted()
+    except BrokenPipeError:  # `annotator export --out /dev/stdout | head`: the reader has had enough
+        _quiet_stdout()
+        return EXIT_ERROR
     except Exception as error:
+        if _caused_by(error, KeyboardInterrupt):  # Ctrl+C, and the cleanup after it failed too
+            return _interrupted()
         return _report(error)
+
+
+def _near_command(word: str) -> str | None:
+    """The command `word` looks like a slip for ("exprot"), unless it is a file (a project)."""
+    import difflib
+
+    if word.startswith("-") or Path(word).suffix or Path(word).exists():
+        return None
+    return next(iter(difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.75)), None)
+
+
+def _interrupted() -> int:
+    print("annotator: interrupted; what it was writing was not saved", file=sys.stderr)
+    return 130
+
+
+def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+    """Whether `kind` is in the chain of exceptions that led to `error`."""
+    seen: set[int] = set()
+    link: BaseException | None = error
+    while link is not None and id(link) not in seen:
+        if isinstance(link, kind):
+            return True
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return False
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit does not fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _report(error: Exception) -> int:
@@ -446,8 +505,30 @@ def _report(error: Exception) -> int:
         message = str(error)
     elif isinstance(error, OSError):
         message = f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
+    elif (database := _database_problem(error)) is not None:
+        message = database
     else:
         log.debug("Unexpected error", exc_info=error)
         message = f"internal error ({type(error).__name__}): {error}"
     print(f"annotator: {message}", file=sys.stderr)
     return EXIT_ERROR
+
+
+def _database_problem(error: Exception) -> str | None:
+    """SQLite's complaint behind `error` (as the database layer wraps it), said for a user."""
+    import sqlite3
+
+    cause = getattr(error, "orig", None)
+    if not isinstance(cause, sqlite3.Error):
+        return None
+    said = str(cause)
+    if "locked" in said or "busy" in said:
+        return (
+            "the project is busy: another program has been writing to it for over 10 seconds (an import"
+            " or merge?), so what this command was writing was not saved. Try again when it has finished."
+        )
+    if "readonly" in said or "read-only" in said:
+        return "the project file is read-only, so what this command was writing was not saved."
+    if "unable to open" in said:
+        return "the project file could not be opened (is its folder writable?)."
+    return f"the project file could not be used: {said}."

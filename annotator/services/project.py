@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from pathlib import Path
 
@@ -55,7 +56,11 @@ class Project:
         writes (the app checks after opening, on a worker, and offers to restore a backup)."""
         path = Path(path).expanduser().absolute()
         if path.exists():
+            if not create and path.is_file() and path.stat().st_size == 0:
+                # SQLite would make a new project of it; a command that reads one should not.
+                raise NotAProjectError(f"“{path.name}” is empty: it is not a Source Annotator project.")
             check_sqlite_file(path)
+            _check_writable(path)
             if check_damage and path.stat().st_size and (damage := damage_report(path)) is not None:
                 first, *more = damage.splitlines() or [damage]  # quick_check lists every fault it finds
                 found = f"{first}, and {len(more)} more" if more else first
@@ -70,6 +75,7 @@ class Project:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise ProjectFileError(f"Cannot create the folder for “{path}”: {error.strerror}.") from error
+            _check_writable(path)
         engine = sqlite_engine(path)
         try:
             is_new = upgrade_to_head(engine, path)
@@ -148,3 +154,18 @@ def _known_annotator(name: str, session: Session) -> Annotator | None:
     annotators = queries.list_annotators(session=session)
     spelling = known_spelling(name, (a.name for a in annotators))
     return next((a for a in annotators if a.name == spelling), None)
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse a project SQLite could open but not keep: a read-only file, or one in a read-only
+    folder (SQLite writes its -wal and -shm files beside the project)."""
+    if path.is_file() and not os.access(path, os.W_OK):
+        raise ProjectFileError(
+            f"“{path.name}” is read-only: make it writable (its permissions), or copy it to a folder of"
+            " yours, and open it again."
+        )
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise ProjectFileError(
+            f"The folder of “{path.name}” ({path.parent}) is read-only, and SQLite writes its journal"
+            " beside the project: copy the project to a folder of yours and open it there."
+        )

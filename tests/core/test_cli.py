@@ -399,3 +399,124 @@ def test_qts_own_options_go_to_qt_and_a_mistyped_one_is_still_an_error(
     assert len(errors) == 4 and "-reversed" in errors[0] and "-reverse=1" in errors[1]
     assert "-style needs a value" in errors[2] and "--annotator" in errors[3]
     assert started == []
+
+
+def test_a_slip_in_a_command_s_name_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(["exprot", "--project", "p.sqlite", "--out", "c.csv"]) == 2
+    assert "did you mean “export”" in _one_line(capsys.readouterr().err)
+    assert run_cli(["--annotator", "  ", str(tmp_path / "p.sqlite")]) == 2
+    assert "--annotator needs a name" in _one_line(capsys.readouterr().err)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_writes_jsonl_for_a_jsonl_file_and_refuses_a_spreadsheet_s_name(
+    tmp_path: Path, article: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project_path = tmp_path / "p.sqlite"
+    assert run_cli(["import", str(article), "--project", str(project_path)]) == 0
+    out = tmp_path / "claims.jsonl"
+    assert run_cli(["export", "--project", str(project_path), "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").lstrip().startswith("{")  # JSON lines, not a CSV header
+    capsys.readouterr()
+    assert run_cli(["export", "--project", str(project_path), "--out", str(tmp_path / "claims.xlsx")]) == 1
+    assert "name the file .csv or .jsonl" in _one_line(capsys.readouterr().err)
+    assert not (tmp_path / "claims.xlsx").exists()
+
+
+@pytest.mark.parametrize("command", [["export", "--out", "c.csv"], ["agreement"]])
+def test_a_command_that_reads_a_project_refuses_an_empty_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty.sqlite").touch()
+    assert run_cli([command[0], "--project", "empty.sqlite", *command[1:]]) == 1
+    assert "is empty" in _one_line(capsys.readouterr().err)
+    assert (tmp_path / "empty.sqlite").stat().st_size == 0  # not made a project
+    assert not (tmp_path / "c.csv").exists()
+
+
+def test_a_read_only_project_is_named_so(
+    tmp_path: Path, article: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project_path = tmp_path / "p.sqlite"
+    assert run_cli(["import", str(article), "--project", str(project_path)]) == 0
+    before = sha256_of(project_path)
+    real_access = os.access
+    # As for a user without write permission (the tests may run as root, whom permissions don't stop).
+    monkeypatch.setattr(
+        "annotator.services.project.os.access",
+        lambda path, mode: False if Path(path) == project_path else real_access(path, mode),
+    )
+    capsys.readouterr()
+    assert run_cli(["import", str(tmp_path / "Council vote.txt"), "--project", str(project_path)]) == 1
+    assert "is read-only" in _one_line(capsys.readouterr().err)
+    assert sha256_of(project_path) == before
+
+
+def test_sqlite_s_refusals_are_said_in_one_line_without_sql(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    said = {
+        "attempt to write a readonly database": "is read-only",
+        "database is locked": "is busy",
+        "unable to open database file": "could not be opened",
+    }
+    for sqlite_says, we_say in said.items():
+
+        def fail(_args: argparse.Namespace, sqlite_says: str = sqlite_says) -> int:
+            raise OperationalError(
+                "INSERT INTO article (id) VALUES (?)", ("x",), sqlite3.OperationalError(sqlite_says)
+            )
+
+        monkeypatch.setitem(annotator.cli.COMMANDS, "export", (annotator.cli._export_parser, fail))
+        assert main(["export", "--project", "p.sqlite", "--out", "c.csv"]) == 1
+        line = _one_line(capsys.readouterr().err)
+        assert we_say in line and "INSERT" not in line and "sqlalche" not in line
+
+
+def test_ctrl_c_is_said_as_such_even_when_the_cleanup_after_it_fails(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted_then_failed(_args: argparse.Namespace) -> int:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise RuntimeError("Cannot operate on a closed database.") from None
+
+    monkeypatch.setitem(
+        annotator.cli.COMMANDS, "merge", (annotator.cli._merge_parser, interrupted_then_failed)
+    )
+    assert main(["merge", "other.sqlite", "--project", "p.sqlite"]) == 130
+    line = _one_line(capsys.readouterr().err)
+    assert "interrupted" in line and "closed database" not in line
+
+
+def test_an_export_into_a_pipe_that_closes_early_ends_quietly(tmp_path: Path) -> None:
+    """`annotator export --out /dev/stdout | head`: head has what it wanted; no "Broken pipe"."""
+    project = Project.open(tmp_path / "p.sqlite")
+    article_id = project.articles.add_text(
+        "The council voted, the clerk said. " * 60, title="Vote"
+    ).article_id
+    me = project.annotator("Ana")
+    for start in range(0, 2000, 5):  # some 300 kB of CSV: more than a pipe holds
+        add_claim(project, article_id, me, start, start + 40)
+    project.close()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f"'{sys.executable}' -m annotator export --project p.sqlite --out /dev/stdout | head -c 100",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert len(done.stdout) == 100
+    assert done.stderr == b""

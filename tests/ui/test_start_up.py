@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from annotator.app import display_problem
@@ -207,8 +208,12 @@ def test_a_last_project_that_is_gone_is_named_not_silently_replaced(qtbot, tmp_p
     assert "moved away.sqlite" in message and "other.sqlite" in message
 
 
-def test_sigterm_closes_the_project_so_that_its_one_file_holds_all_the_work(tmp_path: Path) -> None:
-    """A logout or `kill` sends SIGTERM: the window closes as Quit does, and the -wal is folded in."""
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_sigterm_closes_the_project_so_that_its_one_file_holds_all_the_work(
+    tmp_path: Path, signal_name: str
+) -> None:
+    """A logout or `kill` sends SIGTERM, Ctrl+C in the terminal that started the app SIGINT: the
+    window closes as Quit does, and the -wal is folded in."""
     import os
     import signal
     import subprocess
@@ -237,7 +242,7 @@ def test_sigterm_closes_the_project_so_that_its_one_file_holds_all_the_work(tmp_
             time.sleep(0.1)
         assert wal.exists()
         time.sleep(1)  # past the check and backup on open
-        app.send_signal(signal.SIGTERM)
+        app.send_signal(getattr(signal, signal_name))
         assert app.wait(timeout=30) == 0
     finally:
         if app.poll() is None:
