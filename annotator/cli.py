@@ -226,11 +226,15 @@ def _resolve_filters(project: Project, args: argparse.Namespace) -> None:
 def _agreement_csv(result: Agreement) -> None:
     import csv
 
+    from annotator.formats.csv_dataset import neutralise_cell
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["field", "measure", "annotators", "units", "value"])
     for figure in result.figures:
         value = "" if figure.value is None else f"{figure.value:.4f}"
-        writer.writerow([figure.field, figure.measure, " & ".join(figure.annotators), figure.units, value])
+        # The annotators' names are theirs to choose: guarded as the dataset's cells are.
+        annotators = neutralise_cell(" & ".join(figure.annotators))
+        writer.writerow([figure.field, figure.measure, annotators, figure.units, value])
         if figure.value is None:  # empty in the table, the reason beside it for whoever runs it
             names = " & ".join(figure.annotators)
             print(f"annotator: {figure.field} {figure.measure} ({names}): {figure.reason}", file=sys.stderr)

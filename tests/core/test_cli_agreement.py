@@ -52,6 +52,19 @@ def test_csv_has_the_documented_columns_and_figures(tmp_path, capsys):
     assert "nobody varied" in err
 
 
+def test_a_name_that_starts_like_a_formula_is_guarded_in_the_csv(tmp_path, capsys):
+    path = tmp_path / "p.sqlite"
+    project = open_project(path)
+    article = add_article(project, TEXT)
+    for name in ("+SUM(2;3)", "Ben"):
+        add_claim(project, article, project.annotator(name), 0, 41)
+    project.close()
+    code, out, _ = run(capsys, "agreement", "--project", str(path), "--format", "csv")
+    assert code == 0
+    names = {row["annotators"] for row in csv.DictReader(io.StringIO(out))}
+    assert names == {"'+SUM(2;3) & Ben"}  # neutralised as the dataset's cells are
+
+
 def test_json_and_table_carry_the_reasons(tmp_path, capsys):
     path = tmp_path / "p.sqlite"
     two_annotators(path)
