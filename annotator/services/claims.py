@@ -112,11 +112,13 @@ class ClaimService:
         assert after is not None
         return Changes(claims=frozenset({claim_id})), before, after
 
-    def delete(self, claim_id: str) -> tuple[Changes, Claim]:
+    def delete(self, claim_id: str, *, expected: Claim | None = None) -> tuple[Changes, Claim]:
+        """Delete a claim; with `expected` (an undo's or redo's), only while it is still that claim."""
         with self._tx.begin() as session:
             claim = queries.get_claim(claim_id, session=session)
             if claim is None:
                 raise ClaimError("That claim no longer exists.")
+            _check_unchanged(claim, expected)
             queries.delete_claim(claim_id, session=session)
         return Changes(removed_claims=frozenset({claim_id})), claim
 
@@ -131,9 +133,15 @@ class ClaimService:
             queries.restore_claims([row], session=session)
         return Changes(claims=frozenset({claim.id}))
 
-    def put_back(self, claim: Claim) -> Changes:
-        """Return an existing claim to an earlier state (undo of an edit), keeping its id."""
+    def put_back(self, claim: Claim, *, expected: Claim | None = None) -> Changes:
+        """Return an existing claim to an earlier state (undo of an edit), keeping its id; with
+        `expected` (the state the edit left), only while it is still in that state."""
         with self._tx.begin() as session:
+            if expected is not None:
+                current = queries.get_claim(claim.id, session=session)
+                if current is None:
+                    raise ClaimError("That claim no longer exists.")
+                _check_unchanged(current, expected)
             row = _row_of(claim, self._text(claim.article_id, session))
             row.pop("id")
             row["updated_at"] = utc_now()
@@ -180,3 +188,17 @@ def _row_of(claim: Claim, text: str) -> dict[str, Any]:
         "created_at": claim.created_at,
         "updated_at": claim.updated_at,
     }
+
+
+# What an undo or redo would overwrite: the fields a user or a colleague's file can change.
+_CONTENT = ("annotator_id", "start", "end", "source_type_id", "confidence", "source", "cue", "comment")
+
+
+def _check_unchanged(current: Claim, expected: Claim | None) -> None:
+    """Refuse a step (an undo, a redo) that would overwrite a change made elsewhere (the command
+    line, another window) since the step's edit: the claim is no longer as the edit left it."""
+    if expected is not None and any(getattr(current, f) != getattr(expected, f) for f in _CONTENT):
+        raise ClaimError(
+            "This claim was changed outside this window (by the command line or another window) since"
+            " that step: undoing or redoing it would overwrite the change, so the claim is left as it is."
+        )

@@ -118,7 +118,7 @@ class TagClaimCommand(_ClaimCommand):
         self.claim = claim
 
     def _undo(self) -> None:
-        changes, _ = self._service.delete(self.claim.id)
+        changes, _ = self._service.delete(self.claim.id, expected=self.claim)
         self._sink.refresh(changes, [])
 
     def _redo(self) -> None:
@@ -134,13 +134,13 @@ class EditClaimCommand(_ClaimCommand):
         self.after = after
 
     def _undo(self) -> None:
-        self._put(self.before)
+        self._put(self.before, expected=self.after)
 
     def _redo(self) -> None:
-        self._put(self.after)
+        self._put(self.after, expected=self.before)
 
-    def _put(self, claim: Claim) -> None:
-        changes = self._service.put_back(claim)
+    def _put(self, claim: Claim, expected: Claim) -> None:
+        changes = self._service.put_back(claim, expected=expected)
         current = self._service.get(claim.id)
         self._sink.refresh(changes, [current] if current else [])
 
@@ -154,5 +154,5 @@ class DeleteClaimCommand(_ClaimCommand):
         self._sink.refresh(self._service.restore(self.claim), [self.claim])
 
     def _redo(self) -> None:
-        changes, _ = self._service.delete(self.claim.id)
+        changes, _ = self._service.delete(self.claim.id, expected=self.claim)
         self._sink.refresh(changes, [])

@@ -752,3 +752,34 @@ def test_a_layout_saved_before_the_handles_were_rules_keeps_them_thin(qtbot):
         ruled.addWidget(QLabel(text))
     assert ruled.restoreState(old_layout)
     assert ruled.handleWidth() == 1
+
+
+def test_an_undo_never_overwrites_what_the_command_line_changed_since(qtbot, settings, tmp_path):
+    """Found by QA: `annotator import-claims` changed a claim while the app was open; Ctrl+Z in the
+    app then put the whole old claim back, and the script's change was gone from claim and history."""
+    from annotator.services.project import Project
+
+    path = tmp_path / "p.sqlite"
+    window = make_window(qtbot, settings, path)
+    window.import_files([SAMPLE_PATH])
+    claim_id = tag(qtbot, window, 0, 20)
+    qtbot.keyClick(window.article_view, Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)  # re-rate it
+    assert window.claim_panel.model.claim(claim_id).confidence == 5
+
+    script = Project.open(path)  # another program's changes, made while the window is open
+    script.claims.update(claim_id, comment="checked against the ministry's statement")
+    script.close()
+    window.undo_action.trigger()  # would take the confidence back, with the comment
+
+    [(_title, message)] = window.dialogs.errors
+    assert "changed outside this window" in message
+    check = Project.open(path)
+    kept = check.claims.get(claim_id)
+    check.close()
+    assert kept is not None
+    assert (kept.comment, kept.confidence) == ("checked against the ministry's statement", 5)
+    # Nor does undoing the tagging delete the claim the script has changed.
+    window.undo_action.trigger()
+    check = Project.open(path)
+    assert check.claims.get(claim_id) is not None
+    check.close()
