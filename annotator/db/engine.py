@@ -135,3 +135,22 @@ def sqlite_reader_engine(path: Path) -> Engine:
     event.listen(engine, "begin", lambda connection: connection.exec_driver_sql(BEGIN_READ))
     _held_while_connected(engine, path)
     return engine
+
+
+def copy_live(engine: Engine, destination: Path) -> None:
+    """Write the project as this engine's connection sees it to a new file at `destination`, with
+    SQLite's online backup: it reads through the open connection, so it works when the project's
+    own file has been deleted or moved away meanwhile (the connection still holds it)."""
+    from annotator.db.project_file import sync_folder
+
+    if destination.exists():
+        raise FileExistsError(f"“{destination.name}” exists already: choose a new name.")
+    with engine.connect() as connection:
+        source = connection.connection.driver_connection
+        target = sqlite3.connect(destination)
+        try:
+            source.backup(target)  # type: ignore[union-attr]
+            target.execute("PRAGMA journal_mode=WAL")
+        finally:
+            target.close()
+    sync_folder(destination.parent)

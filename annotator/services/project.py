@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from annotator.db import queries
-from annotator.db.engine import sqlite_engine, sqlite_reader_engine
+from annotator.db.engine import copy_live, sqlite_engine, sqlite_reader_engine
 from annotator.db.errors import NewerProjectError, NotAProjectError, ProjectFileError
 from annotator.db.project_file import check_sqlite_file, damage_report, sync_folder
 from annotator.db.schema import upgrade_to_head
@@ -38,6 +38,8 @@ class Project:
     def __init__(self, path: Path, transactions: Transactions, *, created: bool = False) -> None:
         self.path = path
         self.created = created  # True when this open made a new project file
+        found = path.stat()
+        self._identity = (found.st_dev, found.st_ino)  # the file opened (see is_at_its_path)
         self._tx = transactions
         self.articles = ArticleService(transactions)
         self.claims = ClaimService(transactions)
@@ -93,6 +95,19 @@ class Project:
             raise ProjectFileError(f"“{path.name}” could not be opened: {error}") from error
         log.info("Opened project %s", path)
         return cls(path, transactions, created=is_new)
+
+    def is_at_its_path(self) -> bool:
+        """Whether the project's file is still where it was opened (not deleted, moved or replaced):
+        else what is saved goes into a file no one will find once the project is closed."""
+        try:
+            found = self.path.stat()
+        except OSError:
+            return False
+        return (found.st_dev, found.st_ino) == self._identity
+
+    def save_copy(self, destination: Path) -> None:
+        """Write the project, as it is now, to a new file (see db.engine.copy_live)."""
+        copy_live(self._tx.engine, Path(destination).expanduser().absolute())
 
     def close(self) -> None:
         self._tx.dispose()

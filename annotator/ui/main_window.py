@@ -132,6 +132,12 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/splitter")
         if state is not None:
             self.splitter.restoreState(state)
+        # A project file deleted or moved while open is noticed without waiting for the next edit.
+        from PySide6.QtCore import QTimer
+
+        self._file_watch = QTimer(self)
+        self._file_watch.timeout.connect(self.files.check_still_there)
+        self._file_watch.start(3000)
         self.built = True
 
     # --- view -----------------------------------------------------------------------------------
@@ -404,12 +410,15 @@ class MainWindow(QMainWindow):
 
     def _on_changes_saved(self, changes: Changes) -> None:
         self._saved_now("Saved")
+        self.files.check_still_there()  # saved, but into a file that is still there?
         if changes.claims or changes.removed_claims:
             self._update_article_count()
 
     def _saved_now(self, what: str) -> None:
         from datetime import datetime
 
+        if self.project is not None and not self.project.is_at_its_path():
+            what = "Kept only while open: the project file is gone"
         self.saved_label.setText(f"{what} · {datetime.now().strftime('%H:%M:%S')}")
 
     def _update_article_count(self) -> None:

@@ -41,6 +41,7 @@ class ProjectFiles:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        self._said_gone: object = None  # the project whose file was found gone, and said so
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -84,6 +85,45 @@ class ProjectFiles:
 
             name = choose_annotator_name(window.start_name, window.settings, window.dialogs)
         return window.attach_opened(project, name)
+
+    def check_still_there(self) -> None:
+        """Say so, once, when the open project's file has been deleted, moved or replaced: the work
+        would go on being saved into a file nobody can find once the window closes. The project is
+        still open, so it can be saved to a new file (from its open connection)."""
+        window = self.window
+        project = window.project
+        if project is None or self._said_gone is project or project.is_at_its_path():
+            return
+        self._said_gone = project
+        log.warning("The project file %s is gone", project.path)
+        window.saved_label.setText("Kept only while open: the project file is gone")
+        keep = window.dialogs.confirm(
+            "The project file is gone",
+            f"“{project.path.name}” is no longer in {project.path.parent}: it was deleted, moved or"
+            " replaced while open. Your work is still here, including what you do next, but only"
+            " until this window closes. Save the project to a new file now?",
+            yes="Save As…",
+        )
+        if keep:
+            self.save_gone_project()
+
+    def save_gone_project(self) -> bool:
+        """Write the open project to a new file and go on there."""
+        window = self.window
+        project = window.project
+        if project is None:
+            return False
+        path = window.dialogs.save_file(
+            "Save the project as", PROJECT_FILTER, project.path.name, confirm_overwrite=False
+        )
+        if path is None:
+            return False
+        try:
+            project.save_copy(path)
+        except (OSError, ValueError) as error:
+            window.dialogs.error("Not saved", str(error))
+            return False
+        return self.open_project(path)
 
     def report_unopenable(self, path: Path, error: Exception) -> bool:
         """Say why `path` did not open; for a damaged project, offer a copy restored from a backup."""

@@ -783,3 +783,40 @@ def test_an_undo_never_overwrites_what_the_command_line_changed_since(qtbot, set
     check = Project.open(path)
     assert check.claims.get(claim_id) is not None
     check.close()
+
+
+def test_a_project_file_deleted_while_open_is_said_and_its_work_saved_elsewhere(qtbot, settings, tmp_path):
+    """Found by QA: with the file deleted, every later claim went into a file nobody could find,
+    and the status bar still said "Saved"."""
+    import sqlite3
+
+    path = tmp_path / "p.sqlite"
+    window = make_window(qtbot, settings, path)
+    window.import_files([SAMPLE_PATH])
+    before = tag(qtbot, window, 0, 20)
+    path.unlink()  # a file manager, a sync client, `rm`
+    window.dialogs.confirm_answers.append(True)  # "Save the project to a new file now?"
+    rescued = tmp_path / "rescued.sqlite"
+    window.dialogs.save_answers.append(rescued)
+    after = tag(qtbot, window, 30, 60)  # saved, into the deleted file: now noticed
+
+    assert window.dialogs.asked.count("The project file is gone") == 1
+    qtbot.waitUntil(lambda: window.project is not None and window.project.path == rescued)
+    with sqlite3.connect(rescued) as copy:
+        ids = {row[0] for row in copy.execute("SELECT id FROM claim")}
+    copy.close()
+    assert ids == {before, after}
+    assert "gone" not in window.saved_label.text()  # saved in a file again
+
+
+def test_a_project_file_gone_is_noticed_without_an_edit_and_said_once(qtbot, settings, tmp_path):
+    path = tmp_path / "p.sqlite"
+    window = make_window(qtbot, settings, path)
+    window.import_files([SAMPLE_PATH])
+    moved = tmp_path / "moved.sqlite"
+    path.rename(moved)
+    window.dialogs.confirm_answers.append(False)  # not now
+    qtbot.waitUntil(lambda: "The project file is gone" in window.dialogs.asked, timeout=10_000)
+    tag(qtbot, window, 0, 20)
+    assert window.dialogs.asked.count("The project file is gone") == 1
+    assert "the project file is gone" in window.saved_label.text()
