@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from annotator import APP_NAME, __version__
 
 if TYPE_CHECKING:
+    from annotator.services.articles import ImportResult
     from annotator.services.project import Project
     from annotator.services.review import Agreement
 
@@ -88,7 +89,9 @@ def _import_parser() -> argparse.ArgumentParser:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.add_argument("--project", type=Path, required=True, help="project file (created if needed)")
     parser.add_argument("--title", help="the article's title (default: the file name without extension)")
-    parser.add_argument("--encoding", help="decode the files with this encoding instead of UTF-8")
+    parser.add_argument(
+        "--encoding", help="decode the files that are not UTF-8 with this encoding (UTF-8 files stay UTF-8)"
+    )
     return parser
 
 
@@ -270,21 +273,47 @@ def _agreement_table(result: Agreement) -> None:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    """Import each file; a refused one is said in a line and the others still come in (exit 1 if
+    any was refused). The project is made for the first file that can come in, not before."""
+    from annotator.formats.errors import ImportRejected
+    from annotator.services.articles import EncodingUnsure
     from annotator.services.project import Project
 
     if args.title and len(args.files) > 1:
         raise ValueError("--title names one article: give it with a single FILE.")
-    if not args.project.exists():  # the first file is judged before a project is made for it
-        _check_article_file(args.files[0], args.encoding)
-    project = Project.open(args.project, check_damage=True)
+    project = None
+    refused = 0
     try:
         for path in args.files:
-            result = project.articles.import_file(path, title=args.title, encoding=args.encoding)
+            try:
+                if project is None:
+                    if not args.project.exists():
+                        _check_article_file(path, args.encoding)
+                    project = Project.open(args.project, check_damage=True)
+                result = _import_one(project, path, args)
+            except (ImportRejected, EncodingUnsure) as error:
+                _report(error)
+                refused += 1
+                continue
             verb = "imported" if result.created else "already in the project:"
             print(f"{verb} “{result.title}” ({result.article_id})")
     finally:
-        project.close()
-    return EXIT_OK
+        if project is not None:
+            project.close()
+    return EXIT_ERROR if refused else EXIT_OK
+
+
+def _import_one(project: Project, path: Path, args: argparse.Namespace) -> ImportResult:
+    """`path` as UTF-8 if it is UTF-8, else in --encoding if given: one run over files in several
+    encodings never decodes a UTF-8 file as something else."""
+    from annotator.services.articles import EncodingUnsure
+
+    try:
+        return project.articles.import_file(path, title=args.title)
+    except EncodingUnsure:
+        if not args.encoding:
+            raise
+        return project.articles.import_file(path, title=args.title, encoding=args.encoding)
 
 
 def _check_article_file(path: Path, encoding: str | None) -> None:
@@ -292,9 +321,11 @@ def _check_article_file(path: Path, encoding: str | None) -> None:
     from annotator.formats.text_files import read_article_file
     from annotator.services.articles import EncodingUnsure
 
-    decoded = read_article_file(path, encoding=encoding)
-    if not decoded.certain and encoding is None:
-        raise EncodingUnsure(path, decoded)
+    decoded = read_article_file(path)
+    if not decoded.certain:
+        if encoding is None:
+            raise EncodingUnsure(path, decoded)
+        read_article_file(path, encoding=encoding)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

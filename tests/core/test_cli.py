@@ -520,3 +520,31 @@ def test_an_export_into_a_pipe_that_closes_early_ends_quietly(tmp_path: Path) ->
     )
     assert len(done.stdout) == 100
     assert done.stderr == b""
+
+
+def test_a_batch_import_goes_past_a_refused_file_and_encoding_applies_to_the_others_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by QA: `annotator import *.txt` stopped at the first file in another encoding; run
+    again with --encoding as advised, it decoded the UTF-8 files in that encoding too (cafÃ©)."""
+    utf8 = tmp_path / "a café.txt"
+    utf8.write_text("The café was closed, the owner said.\n", encoding="utf-8")
+    legacy = tmp_path / "b legacy.txt"
+    legacy.write_bytes(CP1252_TEXT.encode("cp1252"))
+    other = tmp_path / "c other.txt"
+    other.write_text("The mayor said the bridge will reopen.\n", encoding="utf-8")
+    project_path = tmp_path / "p.sqlite"
+
+    assert run_cli(["import", str(legacy), str(utf8), str(other), "--project", str(project_path)]) == 1
+    captured = capsys.readouterr()
+    assert "b legacy.txt" in _one_line(captured.err) and "--encoding" in captured.err
+    assert sorted(_titles(project_path)) == ["a café", "c other"]  # the others came in
+
+    files = [str(utf8), str(legacy), str(other)]
+    assert run_cli(["import", *files, "--project", str(project_path), "--encoding", "cp1252"]) == 0
+    project = Project.open(project_path)
+    texts = {a.title: project.articles.get(a.id).text for a in project.articles.list()}  # type: ignore[union-attr]
+    project.close()
+    assert sorted(texts) == ["a café", "b legacy", "c other"]  # no duplicate, no mojibake
+    assert texts["a café"] == "The café was closed, the owner said.\n"
+    assert texts["b legacy"] == CP1252_TEXT.replace("\r\n", "\n")
