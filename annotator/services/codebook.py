@@ -102,6 +102,7 @@ class CodebookService:
                 values["colour"] = colour
             if retired is not None:
                 values["retired"] = retired
+            _refuse_shared_colour(book, type_id, values)
             if values:
                 queries.update_source_type(type_id, values, session=session)
         return CODEBOOK_CHANGED
@@ -305,3 +306,19 @@ def _refuse_duplicate(book: Codebook, name: str, except_id: str | None = None) -
     for source_type in book.source_types:
         if source_type.id != except_id and source_type.name.casefold() == name.casefold():
             raise CodebookError(f"There is already a source type called “{source_type.name}”.")
+
+
+def _refuse_shared_colour(book: Codebook, type_id: str, values: dict[str, object]) -> None:
+    """Two types in use in one colour could not be told apart in the article: refuse the colour
+    (or bringing a retired type back in a colour another type now has)."""
+    source_type = book.type_by_id(type_id)
+    assert source_type is not None
+    colour = str(values.get("colour", source_type.colour)).casefold()
+    if values.get("retired", source_type.retired) or not ({"colour", "retired"} & values.keys()):
+        return
+    for other in book.active_types:
+        if other.id != type_id and other.colour.casefold() == colour:
+            raise CodebookError(
+                f"“{other.name}” has that colour already: two source types in one colour could not be"
+                " told apart in the article. Choose another colour."
+            )

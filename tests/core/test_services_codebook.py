@@ -102,6 +102,22 @@ def test_recolour_and_redefine(project: Project) -> None:
     assert (changed.colour, changed.definition, changed.name) == ("#AA0000", "On the record.", "official")
 
 
+def test_two_types_in_use_never_share_a_colour(project: Project) -> None:
+    """Found by QA: official could be given unnamed's orange, and then the two looked the same."""
+    official, unnamed = _type_id(project, "official"), _type_id(project, "unnamed")
+    orange = project.codebook.get().type_by_id(unnamed).colour
+    with pytest.raises(CodebookError, match="“unnamed” has that colour already"):
+        project.codebook.update_type(official, colour=orange.lower())
+    assert project.codebook.get().type_by_id(official).colour != orange
+    # A retired type may keep any colour, but comes back only in one of its own.
+    project.codebook.update_type(unnamed, retired=True)
+    project.codebook.update_type(official, colour=orange)
+    with pytest.raises(CodebookError, match="“official” has that colour already"):
+        project.codebook.update_type(unnamed, retired=False)
+    project.codebook.update_type(unnamed, retired=False, colour="#123456")
+    assert {t.name for t in project.codebook.get().active_types} >= {"official", "unnamed"}
+
+
 def test_reorder_changes_the_keys(project: Project) -> None:
     speculation = _type_id(project, "speculation")
     official = _type_id(project, "official")
