@@ -469,10 +469,17 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        urls = event.mimeData().urls()
+        paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
         if paths:
             event.acceptProposedAction()
             self.import_files(paths)
+        if len(paths) < len(urls):  # a web page's link, say: nothing to read here
+            self.statusBar().showMessage(
+                "Only files can be dropped here: save a web page's text as a .txt file, or copy"
+                " it and use Paste Article as New (Ctrl+Shift+V).",
+                8000,
+            )
 
 
 def default_window_size(available: QSize) -> QSize:

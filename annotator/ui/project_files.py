@@ -11,10 +11,11 @@ from annotator.ui.look import plain_tooltip
 from annotator.ui.window_texts import menu_text
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from PySide6.QtCore import QSettings
 
+    from annotator.domain.records import ArticleSummary
     from annotator.ui.main_window import MainWindow
 
 # This module loads before the window's first paint (see main_window): Qt classes and the services
@@ -239,6 +240,7 @@ class ProjectFiles:
         else:
             outcomes = work(lambda _done: True)
         imported: list[str] = []
+        created: list[str] = []
         problems: list[str] = []
         for path, outcome in outcomes:
             if isinstance(outcome, EncodingUnsure):
@@ -258,14 +260,17 @@ class ProjectFiles:
                 problems.append(str(outcome))
                 continue
             imported.append(outcome.article_id)
-            if not outcome.created:
+            if outcome.created:
+                created.append(outcome.article_id)
+            else:
                 problems.append(f"“{path.name}” is already in the project as “{outcome.title}”.")
         if len(outcomes) < len(paths):
             problems.append(
                 f"Import stopped: {len(paths) - len(outcomes)} of {len(paths)} files were not read."
             )
         if imported:
-            window.reload_articles(select=imported[-1])
+            # The last new article, rather than one that was there already.
+            window.reload_articles(select=(created or imported)[-1])
             window._saved_now(f"Imported {len(imported)} article{'s' if len(imported) != 1 else ''}")
         if problems:
             window.dialogs.error("Some files were not imported", "\n".join(problems))
@@ -282,7 +287,8 @@ class ProjectFiles:
         if not window.dialogs.run_dialog(dialog):
             return
         try:
-            result = window.project.articles.add_text(dialog.text(), title=dialog.title() or "Pasted article")
+            title = dialog.title() or _numbered("Pasted article", window.project.articles.list())
+            result = window.project.articles.add_text(dialog.text(), title=title)
         except ImportRejected as error:
             window.dialogs.error("Not imported", str(error))
             return
@@ -402,3 +408,10 @@ class ProjectFiles:
         window.statusBar().showMessage(exported, 8000)
         if changed is not None and changed.units:
             window.dialogs.info("Export dataset", f"{exported}.\n\nWarning: {changed.warning()}.")
+
+
+def _numbered(title: str, articles: Sequence[ArticleSummary]) -> str:
+    """`title`, or "title 2", "title 3"...: the first that no article has, so that pastes left
+    untitled can be told apart in the list."""
+    taken = {article.title for article in articles}
+    return next(t for t in (title, *(f"{title} {n}" for n in range(2, len(taken) + 3))) if t not in taken)

@@ -134,6 +134,24 @@ def test_dropping_two_text_files_imports_both_and_shows_the_last(qtbot, settings
     assert window.dialogs.errors == []
 
 
+def test_a_drop_shows_the_last_new_article_and_a_dropped_link_is_answered(qtbot, settings, tmp_path):
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    old = write_article(tmp_path, "old.txt", "Imported before.")
+    window.import_files([old])
+    new = write_article(tmp_path, "new.txt", "Dropped now.")
+    assert drop_files(window, [new, old]) == (True, True)  # the one already there comes last
+    assert window.article_title.text() == "new"
+
+    mime = QMimeData()
+    mime.setUrls([QUrl("https://www.example.com/news/story")])  # a link dragged from a browser
+    centre = window.rect().center()
+    copy, left, none = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QApplication.sendEvent(window, QDragEnterEvent(centre, copy, mime, left, none))
+    QApplication.sendEvent(window, QDropEvent(QPointF(centre), copy, mime, left, none))
+    assert "Only files can be dropped" in window.statusBar().currentMessage()
+    assert len(titles_in_list(window)) == 2
+
+
 def test_files_dropped_on_the_article_text_reach_the_window(qtbot, settings, tmp_path):
     window = make_window(qtbot, settings, tmp_path / "p.sqlite")
     window.import_files([SAMPLE_PATH])
@@ -476,6 +494,10 @@ def test_a_pasted_article_without_a_title_gets_one(qtbot, settings, tmp_path):
     window.paste_article()
     assert titles_in_list(window) == ["Pasted article"]
     assert window.article_view.text() == "Just the text."
+    # A second one left untitled can be told from the first in the list.
+    window.dialogs.dialog_scripts.append(lambda dialog: dialog.text_edit.setPlainText("Other text."))
+    window.paste_article()
+    assert sorted(titles_in_list(window)) == ["Pasted article", "Pasted article 2"]
 
 
 def test_pasting_text_already_in_the_project_says_so(qtbot, settings, tmp_path):
