@@ -93,7 +93,8 @@ def show_article_details(window: MainWindow, article_id: str) -> None:
     if window.controller.article is not None and window.controller.article.id == article_id:
         window.controller.article = window.project.articles.get(article_id)
         window._show_header()
-    window.reload_articles(select=window._current_article_id())
+    # An undo or redo of another article's details shows that article, as a claim's step does.
+    window.reload_articles(select=article_id)
     window._saved_now("Article details saved")
 
 

@@ -566,6 +566,13 @@ def test_article_details_edits_are_undoable(qtbot, settings, tmp_path):
     saved = window.project.articles.get(article_id)
     assert (saved.title, saved.outlet) == ("Rocket attack injures U.S. personnel", "Military Times")
     assert "Military Times" in window.article_meta.text()
+    # Undone from another article, the step shows the article it changes.
+    other = window.project.articles.add_text("Another article.", title="Other").article_id
+    window.reload_articles(select=other)
+    assert window.controller.article.id == other
+    window.undo_action.trigger()
+    assert window.controller.article.id == article_id
+    assert window.article_title.text() == "al-asad-rocket-attack"
 
 
 def test_several_files_are_imported_off_the_gui_thread_and_questions_come_after(
