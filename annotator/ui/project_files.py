@@ -87,6 +87,30 @@ class ProjectFiles:
             name = choose_annotator_name(window.start_name, window.settings, window.dialogs)
         return window.attach_opened(project, name)
 
+    def change_annotator(self) -> None:
+        """Edit > Annotator Name: who annotates from now on (the claims made so far keep their
+        annotator), remembered for the next start as the name asked for on the first one is."""
+        from annotator.ui.annotator_name import ANNOTATOR_KEY
+
+        window = self.window
+        current = window.annotator.name if window.annotator is not None else ""
+        answer = window.dialogs.ask_text(
+            "Who is annotating?",
+            "Your name or initials, recorded with every claim you make from now on (the claims made so"
+            " far keep theirs):",
+            current,
+        )
+        name = " ".join((answer or "").split())
+        if not name or name == current:
+            return
+        window.settings.setValue(ANNOTATOR_KEY, name)
+        window.start_name = None  # a --annotator of this start no longer holds
+        if window.project is not None:
+            # The steps in the history are another annotator's: undone by this one, they would
+            # change claims that are no longer theirs to change.
+            window.undo_stack.clear()
+            window.attach_opened(window.project, name)
+
     def check_still_there(self) -> None:
         """Say so, once, when the open project's file has been deleted, moved or replaced: the work
         would go on being saved into a file nobody can find once the window closes. The project is

@@ -97,6 +97,12 @@ def build_actions(window: MainWindow) -> None:
         tip="Delete the shown article with its claims (asks first)",
     )
     window.codebook_action = add_action(window, "&Codebook…", window.edit_codebook, "Ctrl+K")
+    window.annotator_action = add_action(
+        window,
+        "Annotator &Name…",
+        files.change_annotator,
+        tip="Who is annotating: the claims you make from now on are recorded under this name",
+    )
     window.delete_action = add_action(
         window, "&Delete Claim", lambda: window.controller.delete_claim(), QKeySequence(Qt.Key.Key_Delete)
     )
@@ -191,6 +197,8 @@ def build_menus(window: MainWindow) -> None:
     edit_menu.addActions([window.undo_action, window.redo_action])
     edit_menu.addSeparator()
     edit_menu.addActions([window.details_action, window.delete_article_action, window.codebook_action])
+    edit_menu.addSeparator()
+    edit_menu.addAction(window.annotator_action)
     window.claim_menu = bar.addMenu("&Claim")
     window.view_menu = bar.addMenu("&View")
     review_menu = bar.addMenu("&Review")

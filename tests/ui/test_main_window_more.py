@@ -842,3 +842,21 @@ def test_a_project_file_gone_is_noticed_without_an_edit_and_said_once(qtbot, set
     tag(qtbot, window, 0, 20)
     assert window.dialogs.asked.count("The project file is gone") == 1
     assert "the project file is gone" in window.saved_label.text()
+
+
+def test_the_annotator_s_name_can_be_changed_for_the_claims_to_come(qtbot, settings, tmp_path):
+    """Found by QA: a name question cancelled on the first start kept the login name for good."""
+    from annotator.ui.annotator_name import ANNOTATOR_KEY
+
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite", annotator="root")
+    window.import_files([SAMPLE_PATH])
+    before = tag(qtbot, window, 0, 20)
+    window.dialogs.text_answers.append("  Ana  Lopez ")
+    window.annotator_action.trigger()
+
+    assert "Ana Lopez" in window.windowTitle() and window.annotator.name == "Ana Lopez"
+    assert settings.value(ANNOTATOR_KEY) == "Ana Lopez"  # and at the next start
+    assert not window.undo_stack.canUndo()  # root's steps are not Ana's to undo
+    after = tag(qtbot, window, 30, 60)
+    names = {c.id: c.annotator_name for c in window.claim_panel.model.all_claims()}
+    assert names == {before: "root", after: "Ana Lopez"}  # the claims made so far keep theirs
