@@ -213,15 +213,9 @@ class AnnotatorView(QObject):
         view = self._view
         if view is None or not self.lines() or not view.text():
             return ""
-        cursor = view.cursorForPosition(pos)
-        caret = view.cursorRect(cursor)
-        if not caret.top() - 2 <= pos.y() <= caret.bottom() + 2:
+        code_point = view.code_point_under(pos)  # as a click finds it, right to left too
+        if code_point is None:
             return ""  # beside the text, not on it
-        code_point = view.position_map.to_code_point(cursor.position())
-        if caret.center().x() > pos.x():  # the caret is after the character under the mouse
-            code_point -= 1
-        if not 0 <= code_point < len(view.text()):
-            return ""
         by_id = {a.id: a for a in self._annotators}
         lines = self.lines()
         who: list[str] = []

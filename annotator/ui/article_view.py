@@ -374,7 +374,7 @@ class ArticleView(QPlainTextEdit):
             return
         if self.textCursor().hasSelection():
             return  # the click made or kept a selection: that is selecting text, not picking a claim
-        code_point = self._code_point_under(pos)
+        code_point = self.code_point_under(pos)
         if code_point is None:
             self._last_click = None
             return
@@ -511,7 +511,7 @@ class ArticleView(QPlainTextEdit):
         painter.setPen(QPen(SELECTION_EDGE, 0))  # 0: a cosmetic one-pixel pen, the fast stroke
         painter.drawPath(outline)
 
-    def _code_point_under(self, pos: QPoint) -> int | None:
+    def code_point_under(self, pos: QPoint) -> int | None:
         """The code point of the character drawn at a viewport point, or None over blank space."""
         block = self.cursorForPosition(pos).block()
         if not block.isValid():
@@ -527,11 +527,28 @@ class ArticleView(QPlainTextEdit):
             if band.top() - extra <= local.y() < band.bottom() + extra:
                 if not band.left() <= local.x() < band.right():
                     return None
-                relative = line.xToCursor(local.x(), QTextLine.CursorPosition.CursorOnCharacter)
+                relative = _character_at(line, local.x())
                 if relative >= block.length() - 1:
                     return None
                 return self._positions.to_code_point(block.position() + relative)
         return None
+
+
+def _character_at(line: QTextLine, x: float) -> int:
+    """The block position of the character drawn across `x` on `line`.
+
+    Qt's xToCursor answers a character or two off in some right-to-left lines (a wrapped Arabic
+    line, say), in either mode. The carets before and after each character (cursorToX) are right,
+    so the character is the one whose carets `x` lies between, looked for near Qt's answer first."""
+    nearest = line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter)
+    first, end = line.textStart(), line.textStart() + line.textLength()
+    near = [nearest + step for step in (0, -1, 1, -2, 2)]
+    for candidate in (*near, *range(first, end)):
+        if first <= candidate < end:
+            left, right = sorted((line.cursorToX(candidate)[0], line.cursorToX(candidate + 1)[0]))
+            if left <= x < right:
+                return candidate
+    return nearest
 
 
 def _selection_rects(block: QTextBlock, first: int, last: int, takes_break: bool) -> list[QRectF]:

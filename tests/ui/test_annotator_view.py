@@ -540,3 +540,33 @@ def test_the_first_look_takes_a_name_in_another_case_as_the_project_does(qtbot, 
         assert format_at(frame.article_view, BOTH) is not None  # Ana's own claim, shown in blind mode
         assert "Ana" in frame.windowTitle()
     assert format_at(frame.article_view, BOTH) is not None and frame.annotator.name == "Ana"
+
+
+def test_hovering_right_to_left_text_names_whose_claim_is_under_the_mouse(qtbot, settings, tmp_path):
+    """Found by QA: over Arabic, the tooltip named the claim one character off (nobody over Ana's
+    last letter, Ben over the space after her word)."""
+    text = "قال المتحدث باسم الوزارة إن المحادثات ستستأنف.\n"
+    path = tmp_path / "rtl.sqlite"
+    project = Project.open(path)
+    article_id = project.articles.add_text(text, title="Sample").article_id
+    add_claim(project, article_id, project.annotator("Ana"), 0, 3)  # قال
+    add_claim(project, article_id, project.annotator("Ben"), 4, 11)  # المتحدث
+    project.close()
+    window = make_window(qtbot, settings, path)
+    view = window.article_view
+
+    def middle_of(code_point: int) -> QPoint:
+        """The middle of a character: halfway between the carets before and after it."""
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(view.position_map.to_qt(code_point))
+        before = view.cursorRect(cursor).center()
+        cursor.setPosition(view.position_map.to_qt(code_point + 1))
+        after = view.cursorRect(cursor).center()
+        assert after.x() < before.x()  # right to left
+        return QPoint((before.x() + after.x()) // 2, before.y())
+
+    said = {at: window.annotator_view.tooltip_at(middle_of(at)) for at in range(0, 12)}
+    assert all("Ana" in said[at] and "Ben" not in said[at] for at in (0, 1, 2)), said
+    assert said[3] == "", said  # the space between the two claims
+    assert all("Ben" in said[at] and "Ana" not in said[at] for at in range(4, 11)), said
+    assert said[11] == "", said
