@@ -41,6 +41,7 @@ class Project:
         found = path.stat()
         self._identity = (found.st_dev, found.st_ino)  # the file opened (see is_at_its_path)
         self._tx = transactions
+        self._data_version = transactions.data_version()  # see changed_elsewhere
         self.articles = ArticleService(transactions)
         self.claims = ClaimService(transactions)
         self.codebook = CodebookService(transactions)
@@ -95,6 +96,16 @@ class Project:
             raise ProjectFileError(f"“{path.name}” could not be opened: {error}") from error
         log.info("Opened project %s", path)
         return cls(path, transactions, created=is_new)
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another program (the command line, another window) has changed the project since
+        the last time this was asked (or since it was opened)."""
+        version = self._tx.data_version()
+        if version is None:  # unknown now (the writer is busy), or never (a server)
+            return False
+        changed = self._data_version is not None and version != self._data_version
+        self._data_version = version
+        return changed
 
     def is_at_its_path(self) -> bool:
         """Whether the project's file is still where it was opened (not deleted, moved or replaced):

@@ -29,6 +29,15 @@ class Transactions:
         path = Path(database)
         return (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")))
 
+    def data_version(self) -> int | None:
+        """SQLite's count of the changes other connections (other programs) have committed, as the
+        writer's connection sees it: this process's own writes leave it alone. None for a server,
+        and while the writer is busy (an import or merge on a worker thread): not waited for."""
+        if self.engine.dialect.name != "sqlite" or self.engine.pool.checkedout():  # type: ignore[attr-defined]
+            return None
+        with self.engine.connect() as connection:
+            return int(connection.exec_driver_sql("PRAGMA data_version").scalar_one())
+
     def dispose(self) -> None:
         if self._reader_engine is not None:
             self._reader_engine.dispose()

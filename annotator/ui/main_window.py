@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
 
         self._file_watch = QTimer(self)
         self._file_watch.timeout.connect(self.files.check_still_there)
+        self._file_watch.timeout.connect(self._say_if_changed_elsewhere)
         self._file_watch.start(3000)
         self.built = True
 
@@ -405,6 +406,25 @@ class MainWindow(QMainWindow):
         if (dock := self.review_dock) is not None:
             dock.panel.codebook_changed()  # the review names the types too
         self._saved_now("Codebook saved")
+
+    def reload_from_file(self) -> None:
+        """View > Reload: the articles and the shown article's claims as the file holds them now."""
+        if self.project is None:
+            return
+        self.project.changed_elsewhere()  # seen now
+        current = self._current_article_id()
+        self.reload_articles(select=current)
+        if self.controller.article is not None:
+            self.controller.show_article(self.controller.article.id)
+        self.statusBar().showMessage("Reloaded from the project file", 4000)
+
+    def _say_if_changed_elsewhere(self) -> None:
+        if self.project is not None and self.project.changed_elsewhere():
+            self.statusBar().showMessage(
+                "Another program changed the project (an import or merge on the command line):"
+                " View > Reload (F5) shows it.",
+                30_000,
+            )
 
     # --- status -------------------------------------------------------------------------------
 

@@ -137,6 +137,13 @@ def build_actions(window: MainWindow) -> None:
         "Ctrl+Shift+R",
         "Settle each unit where the annotators differ: accept a version, edit it, or reject it",
     )
+    window.reload_action = add_action(
+        window,
+        "&Reload",
+        lambda: _after_pending_typing(window, window.reload_from_file),
+        "F5",
+        "Show what another program (an import or merge on the command line) changed in the project",
+    )
     window.invisibles_action = add_action(
         window,
         "Show &Invisible Characters",
@@ -262,6 +269,7 @@ def rebuild_codebook_actions(window: MainWindow) -> None:
     window._highlight_toggles = highlight_menu.actions()
     window._apply_hidden_types()  # forgets types no longer in the menu (another project, a retired type)
     window.view_menu.addAction(window.invisibles_action)
+    window.view_menu.addAction(window.reload_action)
     window.annotator_view.add_to(window.view_menu)
     window.view_menu.addSeparator()
     window.view_menu.addAction(

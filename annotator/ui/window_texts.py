@@ -51,6 +51,7 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("Ctrl+Shift+V", "paste an article"),
             ("Ctrl+E", "export the dataset"),
             ("Ctrl+Shift+I", "show invisible characters (bidi controls, zero-width characters)"),
+            ("F5", "reload: show what another program (the command line) changed in the project"),
         ),
     ),
     (

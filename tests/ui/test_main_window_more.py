@@ -860,3 +860,26 @@ def test_the_annotator_s_name_can_be_changed_for_the_claims_to_come(qtbot, setti
     after = tag(qtbot, window, 30, 60)
     names = {c.id: c.annotator_name for c in window.claim_panel.model.all_claims()}
     assert names == {before: "root", after: "Ana Lopez"}  # the claims made so far keep theirs
+
+
+def test_what_the_command_line_changes_is_announced_and_f5_shows_it(qtbot, settings, tmp_path):
+    """Found by QA: after a merge or import on the command line the open window still showed the
+    project as it was, with no hint."""
+    from annotator.services.project import Project
+
+    path = tmp_path / "p.sqlite"
+    window = make_window(qtbot, settings, path)
+    window.import_files([SAMPLE_PATH])
+    tag(qtbot, window, 0, 20)
+    window.statusBar().clearMessage()
+    window._say_if_changed_elsewhere()  # the window's own changes are not another program's
+    assert window.statusBar().currentMessage() == ""
+
+    script = Project.open(path)  # `annotator import` while the window is open
+    script.articles.add_text("Imported on the command line.", title="From the script")
+    script.close()
+    qtbot.waitUntil(lambda: "Another program changed" in window.statusBar().currentMessage(), timeout=10_000)
+    assert "From the script" not in titles_in_list(window)
+    window.reload_action.trigger()
+    assert "From the script" in titles_in_list(window)
+    assert len(window.claim_panel.model.all_claims()) == 1  # the article shown, its claim still there
