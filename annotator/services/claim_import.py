@@ -86,13 +86,30 @@ class ClaimImportReport:
         return text + (f" ({'; '.join(extras)})" if extras else "")
 
     def refused_lines(self, limit: int | None = None) -> list[str]:
-        """The refused rows as "line 12: its source type “x” is not in the codebook" (the first
-        `limit` of them, then "and N more")."""
-        shown = self.refused if limit is None else self.refused[:limit]
-        lines = [f"line {row.line}: {row.reason}" for row in shown]
-        if len(self.refused) > len(shown):
-            lines.append(f"and {len(self.refused) - len(shown)} more")
+        """The refused rows as "line 12: its source type “x” is not in the codebook", rows refused
+        for the same reason together ("lines 2 to 60001: ..."; the first `limit` reasons, then "and N
+        more rows"): a file from another project must not give 60,000 lines of one reason."""
+        by_reason: dict[str, list[int]] = {}
+        for row in self.refused:
+            by_reason.setdefault(row.reason, []).append(row.line)
+        groups = list(by_reason.items())
+        shown = groups if limit is None else groups[:limit]
+        lines = [f"{_line_numbers(numbers)}: {reason}" for reason, numbers in shown]
+        left = sum(len(numbers) for _, numbers in groups[len(shown) :])
+        if left:
+            lines.append(f"and {_count(left, 'more row')}")
         return lines
+
+
+def _line_numbers(numbers: Sequence[int]) -> str:
+    """ "line 7", "lines 2 to 9" (every line between), or "lines 2, 5, 9 and 40 more (43 rows)"."""
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    if numbers[-1] - numbers[0] == len(numbers) - 1:
+        return f"lines {numbers[0]} to {numbers[-1]}"
+    first = ", ".join(map(str, numbers[:3]))
+    more = f" and {len(numbers) - 3} more" if len(numbers) > 3 else ""
+    return f"lines {first}{more} ({len(numbers)} rows)"
 
 
 def _count(number: int, noun: str) -> str:

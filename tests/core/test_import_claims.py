@@ -161,6 +161,24 @@ def test_rows_that_do_not_fit_are_refused_by_line_and_the_rest_go_in(tmp_path: P
     project.close()
 
 
+def test_rows_refused_for_one_reason_are_told_together(tmp_path: Path) -> None:
+    """Found by QA: a file from another project gave the same refusal once for each of its 60,000
+    rows; they are told in one line, and the distinct reasons each in their own."""
+    project, articles = make_project(tmp_path / "p.sqlite")
+    plain = articles["plain"]
+    other = [f"o-{n},another-project-article,,Ana,0,9,The mayor,official,2,\r\n" for n in range(500)]
+    odd = [f"c-{n},{plain},,Ana,0,9,The mayor,official,9,\r\n" for n in (1, 2)]  # not on the scale
+    source = tmp_path / "rows.csv"
+    source.write_bytes((HEADER + "".join(other[:250] + odd + other[250:])).encode())
+    report = project.exchange.import_claims(source)
+    lines = report.refused_lines()
+    assert len(report.refused) == 502 and len(lines) == 2
+    assert lines[0].startswith("lines 2, 3, 4 and 497 more (500 rows): ")
+    assert lines[1].startswith("lines 252 to 253: ")
+    assert report.refused_lines(limit=1)[1] == "and 2 more rows"
+    project.close()
+
+
 def test_a_row_may_name_its_article_by_title_and_brings_a_new_annotator(tmp_path: Path) -> None:
     project, articles = make_project(tmp_path / "p.sqlite")
     source = tmp_path / "by-title.csv"

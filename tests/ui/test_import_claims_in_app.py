@@ -21,7 +21,8 @@ def test_importing_claims_shows_them_and_reports_the_refused_rows(qtbot, tmp_pat
     project.articles.add_text(TEXT, title="Talks")
     project.close()
     rows = [f"c-{n},,Talks,Ben,0,12,The minister,official,4\n" for n in range(3)]
-    rows += [f"bad-{n},,Talks,Ben,0,12,The ministry,official,4\n" for n in range(22)]  # lines 5-26
+    # Lines 5-26, each refused for a reason of its own (rows refused alike are told together).
+    rows += [f"bad-{n},,Talks,Ben,{n},{n + 12},The ministry,official,4\n" for n in range(22)]
     source = tmp_path / "claims.csv"
     source.write_text(HEADER + "".join(rows), encoding="utf-8")
 
@@ -41,7 +42,7 @@ def test_importing_claims_shows_them_and_reports_the_refused_rows(qtbot, tmp_pat
     assert "imported 3 claims, skipped 0 already present, 22 rows refused" in message
     assert "line 5: its quote is not the article's text" in message
     assert "line 24:" in message and "line 25:" not in message  # the first 20, then a count
-    assert message.rstrip().endswith("and 2 more")
+    assert message.rstrip().endswith("and 2 more rows")
 
     # A file that is no claims file: one error, nothing changes.
     junk = tmp_path / "junk.csv"
