@@ -325,6 +325,8 @@ _ALL = tuple(
 
 def _whole(value: str, column: str) -> int:
     value = value.strip()
+    if value.startswith("-") and value[1:].isascii() and value[1:].isdigit():
+        raise RowProblem(f"its {column} {value} is negative")
     if not (value.isascii() and value.isdigit()) or len(value) > 12:
         raise RowProblem(f"its {column} “{shorten(value)}” is not a whole number")
     return int(value)

@@ -203,8 +203,10 @@ def _text(record: dict[str, Any], key: str, *, required: bool = False) -> str:
 
 def _whole(record: dict[str, Any], key: str) -> int:
     value = record.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    if not isinstance(value, int) or isinstance(value, bool):
         raise RowProblem(f"its “{key}” is not a whole number")
+    if value < 0:
+        raise RowProblem(f"its “{key}” {value} is negative")
     return value
 
 

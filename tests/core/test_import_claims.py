@@ -176,6 +176,10 @@ def test_rows_refused_for_one_reason_are_told_together(tmp_path: Path) -> None:
     assert lines[0].startswith("lines 2, 3, 4 and 497 more (500 rows): ")
     assert lines[1].startswith("lines 252 to 253: ")
     assert report.refused_lines(limit=1)[1] == "and 2 more rows"
+    negative = tmp_path / "negative.csv"
+    negative.write_bytes((HEADER + f"n-1,{plain},,Ana,-1,9,The mayor,official,2,\r\n").encode())
+    [refused] = project.exchange.import_claims(negative).refused
+    assert refused.reason == "its start -1 is negative"
     project.close()
 
 
