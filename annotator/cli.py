@@ -101,7 +101,7 @@ def _export_parser() -> argparse.ArgumentParser:
         description="Write the claims dataset as CSV, or every field of every claim and article as JSONL.",
     )
     parser.add_argument("--project", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True, help="the file to write")
+    parser.add_argument("--out", type=Path, required=True, help="the file to write (- for standard output)")
     parser.add_argument(
         "--format",
         choices=("csv", "jsonl"),
@@ -333,6 +333,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     if not args.project.exists():
         raise ValueError(f"There is no project file at “{args.project}”.")
+    if str(args.out) == "-" and os.name == "posix":  # the usual name for standard output
+        args.out = Path("/dev/stdout")
     args.format = args.format or _format_of(args.out)
     if args.exact and args.format == "jsonl":
         raise ValueError("--exact is for the CSV: the JSONL file is always exact.")

@@ -496,7 +496,7 @@ def test_ctrl_c_is_said_as_such_even_when_the_cleanup_after_it_fails(
 
 
 def test_an_export_into_a_pipe_that_closes_early_ends_quietly(tmp_path: Path) -> None:
-    """`annotator export --out /dev/stdout | head`: head has what it wanted; no "Broken pipe"."""
+    """`annotator export --out - | head`: head has what it wanted; no "Broken pipe"."""
     project = Project.open(tmp_path / "p.sqlite")
     article_id = project.articles.add_text(
         "The council voted, the clerk said. " * 60, title="Vote"
@@ -510,7 +510,7 @@ def test_an_export_into_a_pipe_that_closes_early_ends_quietly(tmp_path: Path) ->
         [
             "bash",
             "-c",
-            f"'{sys.executable}' -m annotator export --project p.sqlite --out /dev/stdout | head -c 100",
+            f"'{sys.executable}' -m annotator export --project p.sqlite --out - | head -c 100",
         ],
         cwd=tmp_path,
         env=env,
