@@ -158,6 +158,13 @@ class CodebookService:
             for source_type in book.source_types:
                 if source_type.name.casefold() not in wanted:
                     queries.update_source_type(source_type.id, {"retired": True}, session=session)
+            # A retired type's claims must not look like those of the preset's type that took its
+            # colour: it goes grey (the preset's types have the palette's every colour).
+            after = queries.load_codebook(session=session)
+            taken = {t.colour.casefold() for t in after.active_types}
+            for source_type in after.source_types:
+                if source_type.retired and source_type.colour.casefold() in taken:
+                    queries.update_source_type(source_type.id, {"colour": RETIRED_GREY}, session=session)
             queries.set_setting(PRESET_SETTING, preset.name, session=session)
         return CODEBOOK_CHANGED
 
@@ -286,6 +293,10 @@ def _new_type(preset: Preset, index: int, *, position: int) -> SourceType:
         colour=preset.colour(index),
         position=position,
     )
+
+
+# What a retired type is shown in when an active type has its colour: no palette colour.
+RETIRED_GREY = "#8C8C8C"
 
 
 def _free_colour(book: Codebook) -> str:

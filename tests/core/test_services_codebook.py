@@ -215,6 +215,10 @@ def test_apply_the_journalism_preset(tmp_path: Path, project: Project) -> None:
     assert len(book.source_types) == 2 + 8
     assert all(t.definition for t in book.active_types)
     assert [t.colour for t in book.active_types] == list(OKABE_ITO)
+    # The retired types' claims do not look like those of the preset's types (found by QA: the
+    # retired official and the new official named were the same blue).
+    retired = [t for t in book.source_types if t.retired]
+    assert retired and all(t.colour not in OKABE_ITO for t in retired)
     # Every claim keeps its type.
     assert project.codebook.claim_counts() == counts_before
     assert project.claims.get(official_claim).source_type_id == old["official"]
