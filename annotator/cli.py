@@ -199,7 +199,7 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
         raise ValueError(f"There is no project file at “{args.project}”.")
     if not 0 < args.threshold <= 1:
         raise ValueError("--threshold must be above 0 and at most 1.")
-    project = Project.open(args.project, create=False)
+    project = Project.open(args.project, create=False, read_only=True)
     try:
         _resolve_filters(project, args)
         result = project.review.agreement(
@@ -342,7 +342,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise ValueError("--layer is for the CSV: the JSONL file holds the annotators' claims only.")
     if args.layer == "reviewed" and args.annotator:
         raise ValueError("--annotator picks annotators' claims, and --layer reviewed writes none.")
-    project = Project.open(args.project, create=False)
+    project = Project.open(args.project, create=False, read_only=True)
     try:
         _resolve_filters(project, args)
         if args.format == "jsonl":
@@ -506,7 +506,7 @@ def _near_command(word: str) -> str | None:
 
 
 def _interrupted() -> int:
-    print("annotator: interrupted; what it was writing was not saved", file=sys.stderr)
+    print("annotator: interrupted: the step under way was not saved (those reported were)", file=sys.stderr)
     return 130
 
 

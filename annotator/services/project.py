@@ -51,8 +51,13 @@ class Project:
         self.adjudication = AdjudicationService(transactions)
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True, check_damage: bool = False) -> Project:
+    def open(
+        cls, path: Path, *, create: bool = True, check_damage: bool = False, read_only: bool = False
+    ) -> Project:
         """Open (or create) a project file; raises ProjectFileError with a message for the user.
+
+        A file that cannot be written is refused before anything is tried, unless `read_only`
+        (an export, the agreement figures: a colleague's file may come read-only).
 
         With `check_damage`, a file SQLite finds damaged (`PRAGMA quick_check`, about a second per
         100 MB) is refused before anything is written to it: the command line checks so before it
@@ -63,7 +68,8 @@ class Project:
                 # SQLite would make a new project of it; a command that reads one should not.
                 raise NotAProjectError(f"“{path.name}” is empty: it is not a Source Annotator project.")
             check_sqlite_file(path)
-            _check_writable(path)
+            if not read_only:
+                _check_writable(path)
             if check_damage and path.stat().st_size and (damage := damage_report(path)) is not None:
                 first, *more = damage.splitlines() or [damage]  # quick_check lists every fault it finds
                 found = f"{first}, and {len(more)} more" if more else first

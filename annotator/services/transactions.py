@@ -7,9 +7,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
-from annotator.db.engine import READ_ONLY
+from annotator.db.engine import BUSY_TIMEOUT_MS, READ_ONLY
 
 
 class Transactions:
@@ -35,8 +37,17 @@ class Transactions:
         and while the writer is busy (an import or merge on a worker thread): not waited for."""
         if self.engine.dialect.name != "sqlite" or self.engine.pool.checkedout():  # type: ignore[attr-defined]
             return None
-        with self.engine.connect() as connection:
-            return int(connection.exec_driver_sql("PRAGMA data_version").scalar_one())
+        try:
+            with self.engine.connect() as connection:
+                # Not waited for either: in rollback-journal mode (a network drive) the read needs
+                # a lock that another program's write may hold.
+                connection.exec_driver_sql("PRAGMA busy_timeout=0")
+                try:
+                    return int(connection.exec_driver_sql("PRAGMA data_version").scalar_one())
+                finally:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        except (DBAPIError, PoolTimeout):  # busy now: asked again on the next tick
+            return None
 
     def dispose(self) -> None:
         if self._reader_engine is not None:

@@ -537,18 +537,24 @@ class ArticleView(QPlainTextEdit):
 def _character_at(line: QTextLine, x: float) -> int:
     """The block position of the character drawn across `x` on `line`.
 
-    Qt's xToCursor answers a character or two off in some right-to-left lines (a wrapped Arabic
-    line, say), in either mode. The carets before and after each character (cursorToX) are right,
-    so the character is the one whose carets `x` lies between, looked for near Qt's answer first."""
+    Qt's xToCursor answers a character or more off in right-to-left lines (a wrapped Arabic line,
+    say). A character's own leading and trailing edges (cursorToX with each Edge) are right in
+    every direction, also where the direction changes and the carets before and after it are far
+    apart: the character is the one whose edges `x` lies between, looked for near Qt's answer first."""
     nearest = line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter)
     first, end = line.textStart(), line.textStart() + line.textLength()
     near = [nearest + step for step in (0, -1, 1, -2, 2)]
     for candidate in (*near, *range(first, end)):
         if first <= candidate < end:
-            left, right = sorted((line.cursorToX(candidate)[0], line.cursorToX(candidate + 1)[0]))
+            left, right = sorted(
+                (line.cursorToX(candidate, _LEADING)[0], line.cursorToX(candidate, _TRAILING)[0])
+            )
             if left <= x < right:
                 return candidate
     return nearest
+
+
+_LEADING, _TRAILING = QTextLine.Edge.Leading, QTextLine.Edge.Trailing
 
 
 def _selection_rects(block: QTextBlock, first: int, last: int, takes_break: bool) -> list[QRectF]:

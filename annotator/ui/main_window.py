@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Signal
+from PySide6.QtCore import QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QMainWindow
 
@@ -133,8 +133,6 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.splitter.restoreState(state)
         # A project file deleted or moved while open is noticed without waiting for the next edit.
-        from PySide6.QtCore import QTimer
-
         self._file_watch = QTimer(self)
         self._file_watch.timeout.connect(self.files.check_still_there)
         self._file_watch.timeout.connect(self._say_if_changed_elsewhere)
@@ -412,6 +410,10 @@ class MainWindow(QMainWindow):
         if self.project is None:
             return
         self.project.changed_elsewhere()  # seen now
+        # A merge may have brought source types and colleagues, an import articles and claims.
+        self.controller.reload_codebook()
+        self._rebuild_codebook_actions()
+        self.annotator_view.set_annotators(self.project.annotators())
         current = self._current_article_id()
         self.reload_articles(select=current)
         if self.controller.article is not None:
@@ -430,7 +432,9 @@ class MainWindow(QMainWindow):
 
     def _on_changes_saved(self, changes: Changes) -> None:
         self._saved_now("Saved")
-        self.files.check_still_there()  # saved, but into a file that is still there?
+        # Saved, but into a file that is still there? Asked after the step that saved has ended:
+        # the question may open another project, which must not happen inside an undo or redo.
+        QTimer.singleShot(0, self.files.check_still_there)
         if changes.claims or changes.removed_claims:
             self._update_article_count()
 

@@ -115,10 +115,14 @@ class ProjectFiles:
         """Say so, once, when the open project's file has been deleted, moved or replaced: the work
         would go on being saved into a file nobody can find once the window closes. The project is
         still open, so it can be saved to a new file (from its open connection)."""
+        from PySide6.QtWidgets import QApplication
+
         window = self.window
         project = window.project
         if project is None or self._said_gone is project or project.is_at_its_path():
             return
+        if QApplication.activeModalWidget() is not None:
+            return  # a dialog works on the project: asked on a later tick, once it has closed
         self._said_gone = project
         log.warning("The project file %s is gone", project.path)
         window.saved_label.setText("Kept only while open: the project file is gone")

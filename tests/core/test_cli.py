@@ -451,6 +451,11 @@ def test_a_read_only_project_is_named_so(
     assert run_cli(["import", str(tmp_path / "Council vote.txt"), "--project", str(project_path)]) == 1
     assert "is read-only" in _one_line(capsys.readouterr().err)
     assert sha256_of(project_path) == before
+    # Reading it is another matter: a colleague's file may come read-only.
+    out = tmp_path / "claims.csv"
+    assert run_cli(["export", "--project", str(project_path), "--out", str(out)]) == 0
+    assert run_cli(["agreement", "--project", str(project_path)]) == 0
+    assert out.exists()
 
 
 def test_sqlite_s_refusals_are_said_in_one_line_without_sql(

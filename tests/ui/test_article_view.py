@@ -492,3 +492,48 @@ def test_screenshot_of_the_sample_article(view: ArticleView, tmp_path: Path) -> 
         for x in range(0, image.width(), 7)
     )
     assert found
+
+
+@pytest.mark.parametrize("width", [700, 300])  # one line, and wrapped
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The spokesman قال إن الوزارة said it would.\n",
+        "قال Ana Lopez إن الاجتماع في 2024 كان مثمرا.\n",
+        "قال المتحدث باسم الوزارة إن المحادثات ستستأنف يوم الاثنين المقبل في العاصمة.\n",
+        "אמר הדובר כי Ana Lopez הגיעה ב-2024 לירושלים.\n",
+    ],
+)
+def test_the_character_under_the_mouse_is_the_one_drawn_there_in_any_direction(
+    qtbot, text: str, width: int
+) -> None:  # type: ignore[no-untyped-def]
+    """Found by QA and a review: Qt's xToCursor is a character or more off in right-to-left lines,
+    and carets before and after a character are far apart where the direction changes. A point in
+    the middle of a character, between its own leading and trailing edges, is that character."""
+    from PySide6.QtGui import QTextLine
+
+    view = ArticleView()
+    qtbot.addWidget(view)
+    view.resize(width, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_article(text, [], {})
+    block = view.document().firstBlock()
+    origin = view.blockBoundingGeometry(block).translated(view.contentOffset()).topLeft()
+    checked = 0
+    for number in range(block.layout().lineCount()):
+        line = block.layout().lineAt(number)
+        chars = range(line.textStart(), line.textStart() + line.textLength())
+        spans = {at: sorted(line.cursorToX(at, edge)[0] for edge in QTextLine.Edge) for at in chars}
+        y = round(origin.y() + line.y() + line.height() / 2)
+        for at in chars:
+            if text[at] in " \n":
+                continue
+            point = QPoint(round(origin.x() + sum(spans[at]) / 2), y)
+            x = point.x() - origin.x()
+            drawn = [c for c, (left, right) in spans.items() if left <= x < right]
+            if drawn != [at]:
+                continue  # rounded onto a neighbour (a ligature's narrow half, say)
+            assert view.code_point_under(point) == at, (at, text[at])
+            checked += 1
+    assert checked > 20

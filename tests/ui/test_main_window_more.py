@@ -820,10 +820,11 @@ def test_a_project_file_deleted_while_open_is_said_and_its_work_saved_elsewhere(
     window.dialogs.confirm_answers.append(True)  # "Save the project to a new file now?"
     rescued = tmp_path / "rescued.sqlite"
     window.dialogs.save_answers.append(rescued)
+    window._file_watch.stop()  # noticed by the save itself, not by the timer
     after = tag(qtbot, window, 30, 60)  # saved, into the deleted file: now noticed
 
-    assert window.dialogs.asked.count("The project file is gone") == 1
     qtbot.waitUntil(lambda: window.project is not None and window.project.path == rescued)
+    assert window.dialogs.asked.count("The project file is gone") == 1
     with sqlite3.connect(rescued) as copy:
         ids = {row[0] for row in copy.execute("SELECT id FROM claim")}
     copy.close()
@@ -875,11 +876,49 @@ def test_what_the_command_line_changes_is_announced_and_f5_shows_it(qtbot, setti
     window._say_if_changed_elsewhere()  # the window's own changes are not another program's
     assert window.statusBar().currentMessage() == ""
 
-    script = Project.open(path)  # `annotator import` while the window is open
+    script = Project.open(path)  # `annotator import` and `merge` while the window is open
     script.articles.add_text("Imported on the command line.", title="From the script")
+    _, document = script.codebook.add_type("document", "A report or filing")
+    shown = window.controller.article.id
+    script.claims.create(
+        article_id=shown,
+        annotator_id=script.annotator("Ben").id,
+        start=30,
+        end=60,
+        source_type_id=document,
+        confidence=2,
+    )
     script.close()
     qtbot.waitUntil(lambda: "Another program changed" in window.statusBar().currentMessage(), timeout=10_000)
     assert "From the script" not in titles_in_list(window)
     window.reload_action.trigger()
     assert "From the script" in titles_in_list(window)
-    assert len(window.claim_panel.model.all_claims()) == 1  # the article shown, its claim still there
+    # Ben's claim, of a type the window had not known, with its colleague's name to choose.
+    assert {c.annotator_name for c in window.claim_panel.model.all_claims()} == {"Ana", "Ben"}
+    assert [t.name for t in window.controller.codebook.active_types][-1] == "document"
+    assert [a.shortcut().toString() for a in window.tag_actions][-1] == "4"
+    assert "Ben" in {a.name for a in window.annotator_view._annotators}
+
+
+def test_a_project_file_gone_noticed_by_an_undo_is_asked_about_after_the_undo(qtbot, settings, tmp_path):
+    """From a review: the question came from inside the undo, and Save As then opened the copy
+    and cleared the undo stack while Qt was still in the step: a crash (SIGSEGV)."""
+    import sqlite3
+
+    path = tmp_path / "p.sqlite"
+    window = make_window(qtbot, settings, path)
+    window._file_watch.stop()
+    window.import_files([SAMPLE_PATH])
+    kept = tag(qtbot, window, 0, 20)
+    undone = tag(qtbot, window, 30, 60)
+    path.unlink()
+    window.dialogs.confirm_answers.append(True)
+    rescued = tmp_path / "rescued.sqlite"
+    window.dialogs.save_answers.append(rescued)
+    window.undo_action.trigger()  # saves (deletes the second claim), into the deleted file
+
+    qtbot.waitUntil(lambda: window.project is not None and window.project.path == rescued)
+    with sqlite3.connect(rescued) as copy:
+        ids = {row[0] for row in copy.execute("SELECT id FROM claim")}
+    copy.close()
+    assert ids == {kept} and undone not in ids
