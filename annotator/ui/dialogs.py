@@ -115,9 +115,12 @@ class DialogService:
         dialog.exec()
 
     @_back_to_window
-    def confirm(self, title: str, message: str, *, yes: str = "OK") -> bool:
-        """Ask before doing something (deleting, replacing): Enter answers Cancel, only `yes` does it."""
+    def confirm(self, title: str, message: str, *, yes: str = "OK", default_yes: bool = False) -> bool:
+        """Ask before doing something (deleting, replacing): Enter answers Cancel, only `yes` does it;
+        with `default_yes` (where doing it is the safe answer: saving the work) Enter answers `yes`."""
         box = self.confirm_box(title, message, yes=yes)
+        if default_yes:
+            box.setDefaultButton(box.property("accept"))
         box.exec()
         return box.clickedButton() is box.property("accept")
 

@@ -476,6 +476,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.built and not self.files.may_close():
+            event.ignore()
+            return
         self.save_layout()
         if self.built:
             # A comment still being typed is saved before closing (during a first look this

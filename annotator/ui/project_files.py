@@ -130,20 +130,23 @@ class ProjectFiles:
             "The project file is gone",
             f"“{project.path.name}” is no longer in {project.path.parent}: it was deleted, moved or"
             " replaced while open. Your work is still here, including what you do next, but only"
-            " until this window closes. Save the project to a new file now?",
+            " until this window closes. Save the project to a new file now? (File > Save Project As"
+            " does it later.)",
             yes="Save As…",
+            default_yes=True,
         )
         if keep:
-            self.save_gone_project()
+            self.save_project_as()
 
-    def save_gone_project(self) -> bool:
-        """Write the open project to a new file and go on there."""
+    def save_project_as(self) -> bool:
+        """File > Save Project As: write the open project, as it is now, to a new file and go on
+        there (from the open connection: it works when the project's own file is gone)."""
         window = self.window
         project = window.project
         if project is None:
             return False
         path = window.dialogs.save_file(
-            "Save the project as", PROJECT_FILTER, project.path.name, confirm_overwrite=False
+            "Save the project as", PROJECT_FILTER, str(project.path), confirm_overwrite=False
         )
         if path is None:
             return False
@@ -153,6 +156,27 @@ class ProjectFiles:
             window.dialogs.error("Not saved", str(error))
             return False
         return self.open_project(path)
+
+    def may_close(self) -> bool:
+        """Before the window closes: when the project's file is gone, the work lives only in this
+        window, so offer to save it first; False keeps the window open."""
+        window = self.window
+        project = window.project
+        if project is None or project.is_at_its_path():
+            return True
+        if window.dialogs.confirm(
+            "The project file is gone",
+            f"“{project.path.name}” is no longer in {project.path.parent}, so the work in this window"
+            " is lost when it closes. Save the project to a new file first?",
+            yes="Save As…",
+            default_yes=True,
+        ):
+            return self.save_project_as()
+        return window.dialogs.confirm(
+            "Close without saving?",
+            "The work since the project file went is then lost for good.",
+            yes="Close Without Saving",
+        )
 
     def report_unopenable(self, path: Path, error: Exception) -> bool:
         """Say why `path` did not open; for a damaged project, offer a copy restored from a backup."""

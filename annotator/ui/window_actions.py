@@ -62,6 +62,13 @@ def build_actions(window: MainWindow) -> None:
         files.import_claims_dialog,
         tip="Bring claims in from a dataset CSV or a claims JSONL file",
     )
+    window.save_as_action = add_action(
+        window,
+        "Save Project &As…",
+        files.save_project_as,
+        "Ctrl+Shift+S",
+        "Write the project as it is now to a new file, and go on there",
+    )
     window.restore_action = add_action(
         window,
         "&Restore from Backup…",
@@ -158,6 +165,7 @@ def build_actions(window: MainWindow) -> None:
         window.import_action,
         window.paste_action,
         window.export_action,
+        window.save_as_action,
         window.restore_action,
         window.merge_action,
         window.import_claims_action,
@@ -197,6 +205,7 @@ def build_menus(window: MainWindow) -> None:
     )
     file_menu.addSeparator()
     file_menu.addAction(window.export_action)
+    file_menu.addAction(window.save_as_action)
     file_menu.addAction(window.restore_action)
     file_menu.addSeparator()
     file_menu.addAction(window.quit_action)

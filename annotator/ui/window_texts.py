@@ -45,6 +45,7 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("Ctrl+Z, Ctrl+Shift+Z", "undo, redo (the Edit menu names the step; its article is shown)"),
             ("Ctrl+N, Ctrl+O", "new project, open a project"),
+            ("Ctrl+Shift+S", "save the project to a new file, and go on there"),
             ("Ctrl+K", "the codebook: source types, their colours and keys, confidence labels"),
             ("Ctrl+PgUp, Ctrl+PgDown", "previous, next article"),
             ("Ctrl+I", "import articles (.txt, .md)"),

@@ -33,7 +33,7 @@ class FakeDialogs:
         lines = [line for name, rows in sections for line in (name, *(f"{k}: {w}" for k, w in rows))]
         self.infos.append((title, "\n".join(lines)))
 
-    def confirm(self, title: str, message: str, *, yes: str = "OK") -> bool:
+    def confirm(self, title: str, message: str, *, yes: str = "OK", default_yes: bool = False) -> bool:
         self.asked.append(title)
         return self.confirm_answers.pop(0)
 

@@ -843,6 +843,7 @@ def test_a_project_file_gone_is_noticed_without_an_edit_and_said_once(qtbot, set
     tag(qtbot, window, 0, 20)
     assert window.dialogs.asked.count("The project file is gone") == 1
     assert "the project file is gone" in window.saved_label.text()
+    window.dialogs.confirm_answers.extend([False, True])  # at the test's end: close without saving
 
 
 def test_the_annotator_s_name_can_be_changed_for_the_claims_to_come(qtbot, settings, tmp_path):
@@ -922,3 +923,54 @@ def test_a_project_file_gone_noticed_by_an_undo_is_asked_about_after_the_undo(qt
         ids = {row[0] for row in copy.execute("SELECT id FROM claim")}
     copy.close()
     assert ids == {kept} and undone not in ids
+
+
+def test_closing_a_window_whose_project_file_is_gone_offers_to_save_it_first(qtbot, settings, tmp_path):
+    """Found by QA: with the question about the gone file dismissed, Quit closed at once and the
+    work was lost; File > Save Project As is there too."""
+    import sqlite3
+
+    path = tmp_path / "p.sqlite"
+    window = make_window(qtbot, settings, path)
+    window._file_watch.stop()
+    window.import_files([SAMPLE_PATH])
+    path.unlink()
+    window.dialogs.confirm_answers.append(False)  # not now
+    claim = tag(qtbot, window, 0, 20)
+    qtbot.waitUntil(lambda: "The project file is gone" in window.dialogs.asked)
+
+    window.dialogs.confirm_answers.extend([False, False])  # no Save As; and do not close after all
+    assert not window.close()
+    assert window.isVisible() and window.project is not None
+
+    rescued = tmp_path / "rescued.sqlite"
+    window.dialogs.confirm_answers.append(True)  # Save As…
+    window.dialogs.save_answers.append(rescued)
+    assert window.close()
+    with sqlite3.connect(rescued) as copy:
+        assert [row[0] for row in copy.execute("SELECT id FROM claim")] == [claim]
+    copy.close()
+
+
+def test_save_project_as_goes_on_in_the_new_file(qtbot, settings, tmp_path):
+    path = tmp_path / "p.sqlite"
+    window = make_window(qtbot, settings, path)
+    window.import_files([SAMPLE_PATH])
+    first = tag(qtbot, window, 0, 20)
+    copy = tmp_path / "copy.sqlite"
+    window.dialogs.save_answers.append(copy)
+    window.save_as_action.trigger()
+    assert window.project is not None and window.project.path == copy
+    second = tag(qtbot, window, 30, 60)
+    window.dialogs.save_answers.append(path)  # an existing file is never overwritten
+    window.save_as_action.trigger()
+    [(_title, message)] = window.dialogs.errors
+    assert "exists already" in message and window.project.path == copy
+    window.close()
+    from annotator.services.project import Project
+
+    for file, expected in ((path, {first}), (copy, {first, second})):
+        project = Project.open(file)
+        assert {c.id for c in project.claims.for_article(project.articles.list()[0].id)} == expected
+        project.close()
+
