@@ -82,7 +82,16 @@ class _ClaimCommand(_SavedCommand):
     def _guarded(self, step: Callable[[], None]) -> None:
         self._sink.reveal(self._where.article_id, self._where.start)
         super()._guarded(step)
+        if self.isObsolete():  # refused (changed elsewhere since, say): show the claim as it is now
+            self._show_as_saved()
         self._sink.select_if_there(self._where.id)
+
+    def _show_as_saved(self) -> None:
+        try:
+            current = self._service.get(self._where.id)
+        except Exception:  # the refusal has been reported; what is shown stays as it was
+            return
+        self._sink.refresh(Changes(claims=frozenset({self._where.id})), [current] if current else [])
 
 
 class ArticleDetailsCommand(_SavedCommand):

@@ -795,6 +795,9 @@ def test_an_undo_never_overwrites_what_the_command_line_changed_since(qtbot, set
 
     [(_title, message)] = window.dialogs.errors
     assert "changed outside this window" in message
+    # The claim is shown as it is now, as the message says it is left.
+    shown = window.claim_panel.model.claim(claim_id)
+    assert (shown.comment, shown.confidence) == ("checked against the ministry's statement", 5)
     check = Project.open(path)
     kept = check.claims.get(claim_id)
     check.close()
