@@ -36,7 +36,7 @@ from annotator.db.project_file import (
     read_only_uri,
 )
 from annotator.db.tables import CLAIM_COLUMNS, CLAIM_CONTENT, UTCDateTime
-from annotator.domain.codebook import OKABE_ITO
+from annotator.domain.codebook import PALETTE
 from annotator.domain.records import Changes
 from annotator.domain.text import final_newline_variants
 
@@ -735,9 +735,9 @@ def _merge_source_types(run: _Run) -> tuple[MergeCounts, tuple[str, ...]]:
 
 
 def _free_colour(used: set[str], count: int) -> str:
-    """As the codebook picks one: the first palette colour no active type uses, else the next in turn."""
-    free = [c for c in OKABE_ITO if c.upper() not in used]
-    return free[0] if free else OKABE_ITO[count % len(OKABE_ITO)]
+    """As the codebook picks one: the first palette colour no active type uses, else one in turn."""
+    free = [c for c in PALETTE if c.upper() not in used]
+    return free[0] if free else PALETTE[count % len(PALETTE)]
 
 
 def _merge_articles(run: _Run) -> tuple[MergeCounts, frozenset[str]]:

@@ -19,6 +19,20 @@ OKABE_ITO = (
     "#F0E442",  # yellow
     "#999999",  # grey (stands in for Okabe-Ito black, which hides text)
 )
+# Paul Tol's "muted" scheme, also made for colour-blind readers: for types beyond the eight above
+# (a ninth type, a retired type whose colour a preset's type took), so no two types share one.
+TOL_MUTED = (
+    "#332288",
+    "#117733",
+    "#44AA99",
+    "#88CCEE",
+    "#DDCC77",
+    "#CC6677",
+    "#AA4499",
+    "#882255",
+    "#999933",
+)
+PALETTE = OKABE_ITO + TOL_MUTED
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from annotator.db import queries
 from annotator.domain.codebook import (
     DEFAULT_CONFIDENCE_LABELS,
     DEFAULT_PRESET,
-    OKABE_ITO,
+    PALETTE,
     Codebook,
     ConfidenceLevel,
     Preset,
@@ -159,12 +159,14 @@ class CodebookService:
                 if source_type.name.casefold() not in wanted:
                     queries.update_source_type(source_type.id, {"retired": True}, session=session)
             # A retired type's claims must not look like those of the preset's type that took its
-            # colour: it goes grey (the preset's types have the palette's every colour).
+            # colour: it gets a colour of its own from beyond the preset's.
             after = queries.load_codebook(session=session)
-            taken = {t.colour.casefold() for t in after.active_types}
+            taken = {t.colour.upper() for t in after.active_types}
             for source_type in after.source_types:
-                if source_type.retired and source_type.colour.casefold() in taken:
-                    queries.update_source_type(source_type.id, {"colour": RETIRED_GREY}, session=session)
+                if source_type.retired and source_type.colour.upper() in taken:
+                    colour = _first_free(taken)
+                    queries.update_source_type(source_type.id, {"colour": colour}, session=session)
+                    taken.add(colour.upper())
             queries.set_setting(PRESET_SETTING, preset.name, session=session)
         return CODEBOOK_CHANGED
 
@@ -295,15 +297,15 @@ def _new_type(preset: Preset, index: int, *, position: int) -> SourceType:
     )
 
 
-# What a retired type is shown in when an active type has its colour: no palette colour.
-RETIRED_GREY = "#8C8C8C"
-
-
 def _free_colour(book: Codebook) -> str:
-    """The first palette colour no active type uses (the palette's next one when all are taken)."""
-    used = {t.colour.upper() for t in book.active_types}
-    free = [c for c in OKABE_ITO if c.upper() not in used]
-    return free[0] if free else OKABE_ITO[len(book.source_types) % len(OKABE_ITO)]
+    """The first palette colour no active type uses (Okabe-Ito's, then Tol's)."""
+    return _first_free({t.colour.upper() for t in book.active_types}, len(book.source_types))
+
+
+def _first_free(used: set[str], turn: int = 0) -> str:
+    """The first colour of PALETTE not in `used` (upper case); past the 17, one in turn."""
+    free = [c for c in PALETTE if c.upper() not in used]
+    return free[0] if free else PALETTE[turn % len(PALETTE)]
 
 
 def _clean_name(name: str) -> str:

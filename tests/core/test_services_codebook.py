@@ -102,6 +102,14 @@ def test_recolour_and_redefine(project: Project) -> None:
     assert (changed.colour, changed.definition, changed.name) == ("#AA0000", "On the record.", "official")
 
 
+def test_types_past_the_palette_s_eight_still_get_colours_of_their_own(project: Project) -> None:
+    """Found by QA: a ninth type got official's blue, a tenth unnamed's orange."""
+    for number in range(9):
+        project.codebook.add_type(f"type {number}")
+    colours = [t.colour.upper() for t in project.codebook.get().active_types]
+    assert len(colours) == 12 and len(set(colours)) == 12
+
+
 def test_two_types_in_use_never_share_a_colour(project: Project) -> None:
     """Found by QA: official could be given unnamed's orange, and then the two looked the same."""
     official, unnamed = _type_id(project, "official"), _type_id(project, "unnamed")
@@ -218,7 +226,8 @@ def test_apply_the_journalism_preset(tmp_path: Path, project: Project) -> None:
     # The retired types' claims do not look like those of the preset's types (found by QA: the
     # retired official and the new official named were the same blue).
     retired = [t for t in book.source_types if t.retired]
-    assert retired and all(t.colour not in OKABE_ITO for t in retired)
+    colours = [t.colour for t in book.source_types]
+    assert retired and len(set(colours)) == len(colours)  # every type, retired or not, its own
     # Every claim keeps its type.
     assert project.codebook.claim_counts() == counts_before
     assert project.claims.get(official_claim).source_type_id == old["official"]
