@@ -157,6 +157,25 @@ def _platform_option(qt_options: Sequence[str]) -> str | None:
     return chosen
 
 
+def unknown_platform(chosen: str) -> str | None:
+    """Why Qt would abort on the platform plugin asked for (`-platform NAME`, QT_QPA_PLATFORM),
+    or None: one with no plugin of that name makes Qt print a screenful and abort."""
+    from PySide6.QtCore import QLibraryInfo
+
+    name = chosen.split(":", 1)[0].strip()
+    folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+    if not name or not folder.is_dir():
+        return None
+    known = sorted(
+        plugin.stem.removeprefix("lib").removeprefix("q")
+        for plugin in folder.iterdir()
+        if plugin.suffix in (".so", ".dll", ".dylib")
+    )
+    if not known or name in known:
+        return None
+    return f"Qt has no platform “{name}”: choose one of {', '.join(known)}"
+
+
 def display_problem(
     environ: dict[str, str] | os._Environ[str] = os.environ,
     platform: str = sys.platform,
@@ -201,7 +220,8 @@ def display_problem(
 def run_app(
     project_path: Path | None = None, annotator_name: str | None = None, qt_options: Sequence[str] = ()
 ) -> int:
-    problem = display_problem(qpa=_platform_option(qt_options))
+    chosen = _platform_option(qt_options)
+    problem = unknown_platform(chosen or os.environ.get("QT_QPA_PLATFORM", "")) or display_problem(qpa=chosen)
     if problem is not None:
         raise NoDisplayError(problem)
     _configure_logging()

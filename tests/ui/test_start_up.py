@@ -287,3 +287,26 @@ def test_qts_own_options_reach_qt(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["offscreen", "RightToLeft", "fusion"]
+
+
+def test_a_platform_qt_does_not_have_is_one_line_not_an_abort(tmp_path: Path) -> None:
+    """Found by QA: `annotator -platform nosuchplatform` aborted with Qt's screenful (exit 134)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        **{name: str(tmp_path / name.lower()) for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME")},
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator", "-platform", "nosuchplatform", str(tmp_path / "p.sqlite")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode not in (0, 134)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "nosuchplatform" in lines[0] and "offscreen" in lines[0], done.stderr
+    assert not (tmp_path / "p.sqlite").exists()
