@@ -497,7 +497,7 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         urls = event.mimeData().urls()
-        paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+        paths = _articles_in([Path(url.toLocalFile()) for url in urls if url.isLocalFile()])
         if paths:
             event.acceptProposedAction()
             self.import_files(paths)
@@ -512,3 +512,15 @@ class MainWindow(QMainWindow):
 def default_window_size(available: QSize) -> QSize:
     """1360 by 860, or what the screen has room for beside its panels (a 1366 by 768 laptop)."""
     return QSize(1360, 860).boundedTo(available - QSize(24, 24))
+
+
+def _articles_in(paths: list[Path]) -> list[Path]:
+    """Dropped files as they are, and a dropped folder as the .txt and .md files in it (the folder
+    itself when it has none, for the import to say so)."""
+    found: list[Path] = []
+    for path in paths:
+        inside = (
+            sorted(p for p in path.iterdir() if p.suffix.lower() in (".txt", ".md")) if path.is_dir() else []
+        )
+        found.extend(inside or [path])
+    return found

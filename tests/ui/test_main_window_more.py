@@ -152,6 +152,18 @@ def test_a_drop_shows_the_last_new_article_and_a_dropped_link_is_answered(qtbot,
     assert len(titles_in_list(window)) == 2
 
 
+def test_a_dropped_folder_brings_its_articles(qtbot, settings, tmp_path):
+    window = make_window(qtbot, settings, tmp_path / "p.sqlite")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write_article(folder, "b.txt", "The second text.")
+    write_article(folder, "a.md", "The first text.")
+    (folder / "notes.docx").write_bytes(b"PK\x03\x04")  # not an article: left alone
+    assert drop_files(window, [folder]) == (True, True)
+    assert sorted(titles_in_list(window)) == ["a", "b"]
+    assert window.dialogs.errors == []
+
+
 def test_files_dropped_on_the_article_text_reach_the_window(qtbot, settings, tmp_path):
     window = make_window(qtbot, settings, tmp_path / "p.sqlite")
     window.import_files([SAMPLE_PATH])
