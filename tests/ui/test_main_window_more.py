@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from annotator.app import AfterFirstPaint, open_initial_project
 from annotator.paths import seeds_dir
 from annotator.ui.main_window import MainWindow
+from tests.core.factories import add_claim
 from tests.ui import test_main_window
 from tests.ui.fakes import FakeDialogs
 from tests.ui.test_main_window import make_window
@@ -894,16 +895,8 @@ def test_what_the_command_line_changes_is_announced_and_f5_shows_it(qtbot, setti
 
     script = Project.open(path)  # `annotator import` and `merge` while the window is open
     script.articles.add_text("Imported on the command line.", title="From the script")
-    _, document = script.codebook.add_type("document", "A report or filing")
-    shown = window.controller.article.id
-    script.claims.create(
-        article_id=shown,
-        annotator_id=script.annotator("Ben").id,
-        start=30,
-        end=60,
-        source_type_id=document,
-        confidence=2,
-    )
+    script.codebook.add_type("document", "A report or filing")  # the fourth type
+    add_claim(script, window.controller.article.id, script.annotator("Ben"), 30, 60, type_index=3)
     script.close()
     qtbot.waitUntil(lambda: "Another program changed" in window.statusBar().currentMessage(), timeout=10_000)
     assert "From the script" not in titles_in_list(window)
