@@ -162,18 +162,19 @@ def unknown_platform(chosen: str) -> str | None:
     or None: one with no plugin of that name makes Qt print a screenful and abort."""
     from PySide6.QtCore import QLibraryInfo
 
-    name = chosen.split(":", 1)[0].strip()
+    # "wayland;xcb" is a list to try in turn; "offscreen:fontengine=freetype" has options.
+    names = [part.split(":", 1)[0].strip() for part in chosen.split(";")]
     folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
-    if not name or not folder.is_dir():
+    if not any(names) or not folder.is_dir():
         return None
     known = sorted(
         plugin.stem.removeprefix("lib").removeprefix("q")
         for plugin in folder.iterdir()
         if plugin.suffix in (".so", ".dll", ".dylib")
     )
-    if not known or name in known:
+    if not known or any(name in known for name in names):
         return None
-    return f"Qt has no platform “{name}”: choose one of {', '.join(known)}"
+    return f"Qt has no platform “{chosen}”: choose one of {', '.join(known)}"
 
 
 def display_problem(
@@ -251,7 +252,8 @@ def _close_on_terminate(app: QApplication) -> None:
 
     def close(_signal: int, _frame: object) -> None:
         app.closeAllWindows()
-        app.quit()
+        if not any(window.isVisible() for window in app.topLevelWidgets()):
+            app.quit()  # else a window asked and was told to stay (its project file was gone)
 
     for name in ("SIGTERM", "SIGHUP", "SIGINT"):
         if hasattr(signal, name):

@@ -145,12 +145,17 @@ def copy_live(engine: Engine, destination: Path) -> None:
 
     if destination.exists():
         raise FileExistsError(f"“{destination.name}” exists already: choose a new name.")
-    with engine.connect() as connection:
-        source = connection.connection.driver_connection
-        target = sqlite3.connect(destination)
-        try:
-            source.backup(target)  # type: ignore[union-attr]
-            target.execute("PRAGMA journal_mode=WAL")
-        finally:
-            target.close()
+    try:
+        with engine.connect() as connection:
+            source = connection.connection.driver_connection
+            target = sqlite3.connect(destination)
+            try:
+                source.backup(target)  # type: ignore[union-attr]
+                target.execute("PRAGMA journal_mode=WAL")
+            finally:
+                target.close()
+    except sqlite3.Error as error:  # a read-only folder, a full or unplugged disk
+        for leftover in (destination, destination.with_name(destination.name + "-wal")):
+            leftover.unlink(missing_ok=True)
+        raise OSError(f"“{destination}” could not be written ({error}): choose another place.") from error
     sync_folder(destination.parent)

@@ -21,16 +21,16 @@ OKABE_ITO = (
 )
 # Paul Tol's "muted" scheme, also made for colour-blind readers: for types beyond the eight above
 # (a ninth type, a retired type whose colour a preset's type took), so no two types share one.
-TOL_MUTED = (
-    "#332288",
-    "#117733",
-    "#44AA99",
-    "#88CCEE",
-    "#DDCC77",
-    "#CC6677",
-    "#AA4499",
-    "#882255",
-    "#999933",
+TOL_MUTED = (  # the ones least like Okabe-Ito's first
+    "#332288",  # indigo
+    "#882255",  # wine
+    "#999933",  # olive
+    "#CC6677",  # rose
+    "#117733",  # green
+    "#AA4499",  # purple
+    "#44AA99",  # teal
+    "#88CCEE",  # cyan
+    "#DDCC77",  # sand
 )
 PALETTE = OKABE_ITO + TOL_MUTED
 

@@ -515,12 +515,15 @@ def default_window_size(available: QSize) -> QSize:
 
 
 def _articles_in(paths: list[Path]) -> list[Path]:
-    """Dropped files as they are, and a dropped folder as the .txt and .md files in it (the folder
-    itself when it has none, for the import to say so)."""
+    """Dropped files as they are, and a dropped folder as the .txt and .md files in it (not hidden
+    ones, such as macOS's "._" files), or the folder itself when it has none, for the import to say so."""
     found: list[Path] = []
     for path in paths:
-        inside = (
-            sorted(p for p in path.iterdir() if p.suffix.lower() in (".txt", ".md")) if path.is_dir() else []
-        )
+        inside = []
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.suffix.lower() in _ARTICLES and p.name[0] != ".")
         found.extend(inside or [path])
     return found
+
+
+_ARTICLES = (".txt", ".md")

@@ -150,6 +150,8 @@ class ProjectFiles:
         )
         if path is None:
             return False
+        if not path.suffix:  # as File > New names it, so that File > Open lists it
+            path = path.with_suffix(".sqlite")
         try:
             project.save_copy(path)
         except (OSError, ValueError) as error:

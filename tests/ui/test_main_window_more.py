@@ -160,6 +160,7 @@ def test_a_dropped_folder_brings_its_articles(qtbot, settings, tmp_path):
     write_article(folder, "b.txt", "The second text.")
     write_article(folder, "a.md", "The first text.")
     (folder / "notes.docx").write_bytes(b"PK\x03\x04")  # not an article: left alone
+    (folder / "._a.md").write_bytes(b"\x00\x05\x16\x07")  # macOS's hidden twin of a.md: left alone
     assert drop_files(window, [folder]) == (True, True)
     assert sorted(titles_in_list(window)) == ["a", "b"]
     assert window.dialogs.errors == []
@@ -951,10 +952,18 @@ def test_closing_a_window_whose_project_file_is_gone_offers_to_save_it_first(qtb
     assert not window.close()
     assert window.isVisible() and window.project is not None
 
-    rescued = tmp_path / "rescued.sqlite"
+    # A place SQLite cannot write to (a read-only folder, an unplugged stick): said, and nothing is lost.
+    window.dialogs.confirm_answers.append(True)  # Save As…, which fails: the window stays
+    window.dialogs.save_answers.append(tmp_path / "no such folder" / "x.sqlite")
+    assert not window.close()
+    assert "could not be written" in window.dialogs.errors[-1][1]
+    assert window.isVisible() and window.project is not None
+
+    rescued = tmp_path / "rescued"  # without a suffix: given the project's
     window.dialogs.confirm_answers.append(True)  # Save As…
     window.dialogs.save_answers.append(rescued)
     assert window.close()
+    rescued = rescued.with_suffix(".sqlite")
     with sqlite3.connect(rescued) as copy:
         assert [row[0] for row in copy.execute("SELECT id FROM claim")] == [claim]
     copy.close()

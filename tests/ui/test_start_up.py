@@ -310,3 +310,13 @@ def test_a_platform_qt_does_not_have_is_one_line_not_an_abort(tmp_path: Path) ->
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "nosuchplatform" in lines[0] and "offscreen" in lines[0], done.stderr
     assert not (tmp_path / "p.sqlite").exists()
+
+
+def test_a_list_of_platforms_or_one_with_options_is_qts_to_try() -> None:
+    from annotator.app import unknown_platform
+
+    assert unknown_platform("wayland;xcb") is None  # some desktops set QT_QPA_PLATFORM so
+    assert unknown_platform("offscreen:fontengine=freetype") is None
+    assert unknown_platform("") is None
+    assert "nosuch" in (unknown_platform("nosuch;alsonot") or "")
+
