@@ -74,7 +74,7 @@ class _ClaimCommand(_SavedCommand):
     """An edit of one claim of `article_id`: undone or redone where the user can see it."""
 
     def __init__(self, text: str, claim: Claim, service: ClaimService, sink: CommandSink) -> None:
-        super().__init__(text, sink.report)
+        super().__init__(text, lambda error: self._refused(error))
         self._where = claim  # the claim as it was: its article, place and id
         self._service = service
         self._sink = sink
@@ -82,9 +82,13 @@ class _ClaimCommand(_SavedCommand):
     def _guarded(self, step: Callable[[], None]) -> None:
         self._sink.reveal(self._where.article_id, self._where.start)
         super()._guarded(step)
-        if self.isObsolete():  # refused (changed elsewhere since, say): show the claim as it is now
-            self._show_as_saved()
         self._sink.select_if_there(self._where.id)
+
+    def _refused(self, error: Exception) -> None:
+        """A step that failed (the claim was changed elsewhere since, say): the claim is shown as it
+        is now before the message says so."""
+        self._show_as_saved()
+        self._sink.report(error)
 
     def _show_as_saved(self) -> None:
         try:

@@ -805,7 +805,16 @@ def test_an_undo_never_overwrites_what_the_command_line_changed_since(qtbot, set
     script = Project.open(path)  # another program's changes, made while the window is open
     script.claims.update(claim_id, comment="checked against the ministry's statement")
     script.close()
+    shown_while_said: list[str] = []  # what the panel shows while the message is up
+    report = window.dialogs.error
+
+    def error(title: str, message: str) -> None:
+        shown_while_said.append(window.claim_panel.model.claim(claim_id).comment)
+        report(title, message)
+
+    window.dialogs.error = error  # type: ignore[method-assign]
     window.undo_action.trigger()  # would take the confidence back, with the comment
+    assert shown_while_said == ["checked against the ministry's statement"]
 
     [(_title, message)] = window.dialogs.errors
     assert "changed outside this window" in message
