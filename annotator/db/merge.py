@@ -36,7 +36,7 @@ from annotator.db.project_file import (
     read_only_uri,
 )
 from annotator.db.tables import CLAIM_COLUMNS, CLAIM_CONTENT, UTCDateTime
-from annotator.domain.codebook import PALETTE
+from annotator.domain.codebook import first_free_colour
 from annotator.domain.records import Changes
 from annotator.domain.text import final_newline_variants
 
@@ -720,7 +720,7 @@ def _merge_source_types(run: _Run) -> tuple[MergeCounts, tuple[str, ...]]:
             taken.add(local[key])
             if not retired:
                 if colour.upper() in used:
-                    colour = _free_colour(used, len(rows) + len(new))
+                    colour = first_free_colour(used, len(rows) + len(new))
                 used.add(colour.upper())
             new.append((local[key], name, definition, colour, position, retired))
             position += 1
@@ -732,12 +732,6 @@ def _merge_source_types(run: _Run) -> tuple[MergeCounts, tuple[str, ...]]:
     )
     _map_table(run, "merge_type_map", pairs)
     return MergeCounts(added=len(new), skipped=len(pairs) - len(new)), tuple(row[1] for row in new)
-
-
-def _free_colour(used: set[str], count: int) -> str:
-    """As the codebook picks one: the first palette colour no active type uses, else one in turn."""
-    free = [c for c in PALETTE if c.upper() not in used]
-    return free[0] if free else PALETTE[count % len(PALETTE)]
 
 
 def _merge_articles(run: _Run) -> tuple[MergeCounts, frozenset[str]]:

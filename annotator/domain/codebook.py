@@ -35,6 +35,12 @@ TOL_MUTED = (  # the ones least like Okabe-Ito's first
 PALETTE = OKABE_ITO + TOL_MUTED
 
 
+def first_free_colour(used: set[str], turn: int = 0) -> str:
+    """The first PALETTE colour not in `used` (upper case); once all 17 are used, one in turn."""
+    free = [colour for colour in PALETTE if colour.upper() not in used]
+    return free[0] if free else PALETTE[turn % len(PALETTE)]
+
+
 @dataclass(frozen=True, slots=True)
 class SourceType:
     id: str

@@ -16,11 +16,11 @@ from annotator.db import queries
 from annotator.domain.codebook import (
     DEFAULT_CONFIDENCE_LABELS,
     DEFAULT_PRESET,
-    PALETTE,
     Codebook,
     ConfidenceLevel,
     Preset,
     SourceType,
+    first_free_colour,
 )
 from annotator.domain.records import Changes
 from annotator.services.transactions import Transactions
@@ -164,7 +164,7 @@ class CodebookService:
             taken = {t.colour.upper() for t in after.active_types}
             for source_type in after.source_types:
                 if source_type.retired and source_type.colour.upper() in taken:
-                    colour = _first_free(taken)
+                    colour = first_free_colour(taken)
                     queries.update_source_type(source_type.id, {"colour": colour}, session=session)
                     taken.add(colour.upper())
             queries.set_setting(PRESET_SETTING, preset.name, session=session)
@@ -299,13 +299,7 @@ def _new_type(preset: Preset, index: int, *, position: int) -> SourceType:
 
 def _free_colour(book: Codebook) -> str:
     """The first palette colour no active type uses (Okabe-Ito's, then Tol's)."""
-    return _first_free({t.colour.upper() for t in book.active_types}, len(book.source_types))
-
-
-def _first_free(used: set[str], turn: int = 0) -> str:
-    """The first colour of PALETTE not in `used` (upper case); past the 17, one in turn."""
-    free = [c for c in PALETTE if c.upper() not in used]
-    return free[0] if free else PALETTE[turn % len(PALETTE)]
+    return first_free_colour({t.colour.upper() for t in book.active_types}, len(book.source_types))
 
 
 def _clean_name(name: str) -> str:
